@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the system packages Keep's tests use (Debian/Ubuntu with apt, or Fedora with dnf).
+# Idempotent: packages already present are skipped. Run as root (or with sudo).
+set -euo pipefail
+
+DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
+FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-test-deps: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+elif command -v dnf >/dev/null 2>&1; then
+  as_root dnf install -y "${FEDORA_PACKAGES[@]}"
+else
+  echo "install-test-deps: neither apt-get nor dnf found; install: ${DEBIAN_PACKAGES[*]}" >&2
+  exit 2
+fi

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AUDIT_MIGRATIONS, AuditWriter, createLogger, createNotifier, headFilePath, listen, loadConfig, loadMacKeys,
+  loadSigningKey, loadTokenDigests, migrate, openStore, parseListenAddress, publicKeyOf, readEnv, readHexKey,
+  runService, storePath, systemClock, KeepError,
+} from '@keep/core';
+import { auditConfigSchema } from './config.js';
+import { Checkpointer } from './checkpointer.js';
+import { createAuditApp } from './app.js';
+
+/** keep-audit: signs checkpoints, keeps the head file, verifies the chain on request. */
+async function main(): Promise<void> {
+  const env = readEnv();
+  const { config } = loadConfig({ service: 'audit', schema: auditConfigSchema, env });
+  const log = createLogger({ service: 'keep-audit', level: config.logLevel });
+  const credentials = config.credentialsDir;
+  if (credentials === undefined) throw new KeepError('credential.missing', 'No credential directory: set $CREDENTIALS_DIRECTORY (systemd) or credentialsDir', { status: 500 });
+  const headFile = config.headFile ?? headFilePath(config.stateDir);
+  mkdirSync(dirname(headFile), { recursive: true, mode: 0o750 });
+
+  const store = openStore(storePath(config.stateDir));
+  migrate(store, 'audit', AUDIT_MIGRATIONS);
+  const signingKey = loadSigningKey(credentials);
+  const audit = new AuditWriter({ store, service: 'audit', macKey: readHexKey(credentials, 'mac.audit'), clock: systemClock });
+  const checkpointer = new Checkpointer({
+    store, signingKey, headFile, clock: systemClock, log, everyRows: config.checkpointEveryRows, everyMs: config.checkpointEveryMs,
+  });
+  let draining = false;
+  const app = createAuditApp({
+    config, store, audit, checkpointer, headFile, log,
+    macKeys: loadMacKeys(credentials),
+    publicKey: publicKeyOf(signingKey),
+    tokens: loadTokenDigests(credentials, 'keep-audit'),
+    isDraining: () => draining,
+  });
+  const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
+  await audit.append({ actor: 'service:keep-audit', action: 'service.start', decision: 'info', details: { endpoint } });
+  checkpointer.start();
+  runService({
+    service: 'keep-audit', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
+    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+    startDraining: () => { draining = true; },
+    alive: () => void store.prepare('SELECT 1').get(),
+    onStop: async () => {
+      await audit.append({ actor: 'service:keep-audit', action: 'service.stop', decision: 'info' });
+      await audit.close();
+      checkpointer.stop();
+      checkpointer.tick(true);
+      store.close();
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
+  process.stderr.write(`keep-audit: cannot start: ${detail}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/** What an allow, a deny or any other event looked like. */
+export type AuditDecision = 'allow' | 'deny' | 'approval_required' | 'info' | 'error';
+export const AUDIT_DECISIONS: readonly AuditDecision[] = ['allow', 'deny', 'approval_required', 'info', 'error'];
+
+/** One row as stored. `details` is canonical JSON, already redacted. */
+export interface AuditRow {
+  readonly seq: number;
+  readonly time: number;
+  readonly service: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly decision: AuditDecision;
+  readonly reason: string;
+  readonly details: string;
+  readonly prevHash: string;
+  readonly hash: string;
+  readonly mac: string;
+}
+
+/** The hash a row with no predecessor links to. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const DOMAIN = 'keep.audit.v1';
+
+/**
+ * SHA-256 over the canonical encoding of every field but the hash and MAC: a JSON
+ * array of strings and integers, which has exactly one spelling. The domain tag
+ * keeps these hashes from being confused with any other SHA-256 Keep computes.
+ */
+export function hashAuditRow(row: Omit<AuditRow, 'hash' | 'mac'>): string {
+  const encoded = JSON.stringify([
+    DOMAIN, row.seq, row.time, row.service, row.actor, row.action,
+    row.target, row.decision, row.reason, row.details, row.prevHash,
+  ]);
+  return createHash('sha256').update(encoded).digest('hex');
+}
+
+/** The writer's proof of authorship: HMAC-SHA-256 with its own service key over the row hash. */
+export function macAuditRow(key: Uint8Array, hash: string): string {
+  return createHmac('sha256', key).update(hash).digest('hex');
+}
