@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /** What an allow, a deny or any other event looked like. */
 export type AuditDecision = 'allow' | 'deny' | 'approval_required' | 'info' | 'error';
@@ -31,11 +31,18 @@ const DOMAIN = 'keep.audit.v1';
  * keeps these hashes from being confused with any other SHA-256 Keep computes.
  */
 export function hashAuditRow(row: Omit<AuditRow, 'hash' | 'mac'>): string {
-  const encoded = JSON.stringify([
-    DOMAIN, row.seq, row.time, row.service, row.actor, row.action,
-    row.target, row.decision, row.reason, row.details, row.prevHash,
-  ]);
-  return createHash('sha256').update(encoded).digest('hex');
+  return hashAuditFields([row.seq, row.time, row.service, row.actor, row.action, row.target, row.decision, row.reason, row.details, row.prevHash]);
+}
+
+/** The hashed fields in storage order, as verification reads them straight from the store. */
+export type AuditFields = readonly [
+  seq: number, time: number, service: string, actor: string, action: string,
+  target: string, decision: string, reason: string, details: string, prevHash: string,
+];
+
+export function hashAuditFields(fields: AuditFields): string {
+  // One-shot crypto.hash (Node 20.12+) is about twice as fast as createHash for inputs this small.
+  return hash('sha256', JSON.stringify([DOMAIN, ...fields]), 'hex');
 }
 
 /** The writer's proof of authorship: HMAC-SHA-256 with its own service key over the row hash. */

@@ -14,6 +14,8 @@ export const ENDPOINTS_FILE = 'endpoints.json';
 
 /** Where each service listens in the appliance. */
 export function applianceEndpoint(service: string): string {
+  // The UI is the one service a browser must reach, so it alone keeps a TCP port.
+  if (service === 'keep-ui') return 'tcp:127.0.0.1:8480';
   return `unix:/run/keep/${service.replace(/^keep-/, '')}.sock`;
 }
 

@@ -1,0 +1,1 @@
+export { cliContext, type CliContext } from './cli-context.js';

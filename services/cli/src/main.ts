@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { KeepError } from '@keep/core';
+import { cliContext } from './cli-context.js';
+import { EXIT_ERROR, EXIT_OK, errorResult, print, type CommandResult } from './output.js';
+import { auditVerify } from './commands/audit-verify.js';
+import { auditTail } from './commands/audit-tail.js';
+import { status } from './commands/status.js';
+
+const USAGE = `usage: keepctl [--json] [--state DIR] [--credentials DIR] COMMAND
+
+commands:
+  status                               health and readiness of every service
+  audit verify [--db PATH] [--head PATH]
+                                       verify the whole audit chain (exit 1 if invalid)
+  audit tail [--db PATH] [-n N]        the newest N audit events (default 20)
+
+exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
+
+async function run(argv: string[]): Promise<{ result: CommandResult; json: boolean }> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      state: { type: 'string' },
+      credentials: { type: 'string' },
+      db: { type: 'string' },
+      head: { type: 'string' },
+      lines: { type: 'string', short: 'n' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const json = values.json ?? false;
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') {
+    return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
+  }
+  const context = cliContext(values);
+  switch (command) {
+    case 'status':
+      return { result: await status(context), json };
+    case 'audit verify':
+      return { result: auditVerify(context, values), json };
+    case 'audit tail':
+      return { result: auditTail(context, values), json };
+    default:
+      throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
+  }
+}
+
+const argv = process.argv.slice(2);
+const wantsJson = argv.includes('--json');
+run(argv).then(
+  ({ result, json }) => {
+    print(result, json);
+    process.exitCode = result.exitCode;
+  },
+  (error: unknown) => {
+    const usage = error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    const result = errorResult(usage ? new KeepError('usage.invalid', (error as Error).message) : error);
+    print(result, wantsJson);
+    process.exitCode = result.exitCode;
+  },
+);
