@@ -11,6 +11,7 @@ export { SERVICES, type ServiceEntry } from './services.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 
 export { readEnv, ENV_DOCS, type KeepEnv } from './config/env.js';
+export { configReference, type DocumentedSchema } from './config/config-reference.js';
 export { loadConfig, type LoadedConfig } from './config/load-config.js';
 export { serviceConfig, listenSchema, type BaseServiceConfig } from './config/base-config.js';
 export { parseListenAddress, formatListenAddress, type ListenAddress } from './config/listen-address.js';

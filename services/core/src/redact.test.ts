@@ -25,3 +25,8 @@ test('isSecretKey() matches spellings of secret names but not look-alikes', () =
   for (const key of ['password', 'X-Api-Key', 'privateKey', 'session_id', 'setupCode', 'pwd']) assert.equal(isSecretKey(key), true, key);
   for (const key of ['keyId', 'model', 'seq', 'hash', 'path']) assert.equal(isSecretKey(key), false, key);
 });
+
+test('redactString() cuts labelled secrets but keeps numeric counters', () => {
+  assert.equal(redactString('aws_secret_access_key = abc/def+ghi'), `aws_secret_access_key = ${REDACTED}`);
+  assert.equal(redactString('DB_PASSWORD=hunter2 max_tokens: 512'), `DB_PASSWORD=${REDACTED} max_tokens: 512`);
+});

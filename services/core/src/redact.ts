@@ -31,7 +31,9 @@ const VALUE_RULES: readonly ValueRule[] = [
   { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, replace: `$1${REDACTED}@` },
   // credentials in query strings and in key=value text
   { pattern: /([?&;](?:api[_-]?key|key|token|access[_-]?token|refresh[_-]?token|id[_-]?token|secret|client[_-]?secret|password|passwd|sig|signature|auth|code|x-amz-signature|x-amz-credential)=)[^&#\s"'<>]*/gi, replace: `$1${REDACTED}` },
-  { pattern: /\b(password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|secret[_-]?key|auth[_-]?token|accountkey|sharedaccesskey)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi, replace: `$1$2${REDACTED}` },
+  // `label = value` where the label names a secret (aws_secret_access_key, DB_PASSWORD, x.auth_token);
+  // a bare number is left alone so counters such as `max_tokens: 512` stay readable.
+  { pattern: /\b([A-Za-z0-9_.-]*(?:password|passwd|passphrase|pwd|secret|api[_-]?key|access[_-]?key|private[_-]?key|token|accountkey)[A-Za-z0-9_.-]*)(\s*[=:]\s*)(?!\d+(?:[\s,;&]|$))("[^"]*"|'[^']*'|[^\s,;&"']+)/gi, replace: `$1$2${REDACTED}` },
   // JSON Web Tokens (and JWS/JWE compact forms)
   { pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, replace: REDACTED },
   // vendor keys with a recognisable prefix

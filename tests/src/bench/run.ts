@@ -17,6 +17,10 @@ const BENCHES: Record<string, (options: BenchOptions) => Promise<Record<string, 
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--list')) {
+    process.stdout.write(`${Object.keys(BENCHES).join('\n')}\n`);
+    return;
+  }
   const small = args.includes('--small');
   const names = args.filter((a) => !a.startsWith('--'));
   const selected = names.length > 0 ? names : Object.keys(BENCHES);

@@ -18,8 +18,9 @@ export function serviceConfig<Shape extends z.ZodRawShape>(defaultSocket: string
   return z.strictObject({
     listen: listenSchema.default(`unix:/run/keep/${defaultSocket}.sock`)
       .describe('Listener: `unix:/run/keep/NAME.sock` in the appliance, `tcp:127.0.0.1:PORT` in dev'),
-    socketMode: z.number().int().min(0).max(0o777).default(0o660)
-      .describe('Permission bits of the unix socket (group `keep` may connect)'),
+    socketMode: z.string().regex(/^0[0-7]{3}$/, 'must be an octal mode such as 0660').default('0660')
+      .transform((mode) => Number.parseInt(mode, 8))
+      .describe('Permission bits of the unix socket, octal (group `keep` may connect)'),
     stateDir: z.string().startsWith('/').default('/var/lib/keep')
       .describe('State directory holding `keep.db`'),
     credentialsDir: z.string().startsWith('/').optional()
