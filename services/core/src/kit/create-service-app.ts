@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { KeepError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -24,6 +24,16 @@ export interface ServiceAppOptions {
   routes: (app: Express) => void;
 }
 
+/** A body in any other media type is refused up front rather than silently ignored. */
+const onlyJsonBodies: RequestHandler = (req, _res, next) => {
+  const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) {
+    next(new KeepError('http.unsupported_media_type', `Request body must be application/json, got ${req.get('content-type') ?? 'no content type'}`, { status: 415 }));
+    return;
+  }
+  next();
+};
+
 /**
  * The shared shape of every Keep HTTP service: helmet headers, the Host/Origin guard,
  * a JSON body parser with a size limit that accepts only application/json,
@@ -37,6 +47,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(hostGuard(options.allowedHosts));
+  app.use(onlyJsonBodies);
   app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: 'application/json' }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.service });
