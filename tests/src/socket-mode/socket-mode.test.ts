@@ -4,10 +4,11 @@
  * ensureCredentials() handed over by LoadCredential=. A checker unit probes the
  * running service from the outside and writes what it saw; this file asserts.
  * Needs root and systemd-nspawn (package systemd-container); CI has both.
+ * KEEP_SOCKET_MODE_KEEP=1 keeps the temp dir (the checker's files in keep-test/out).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ import {
   ensureCredentials, loadMacKeys, loadSigningKey, openStore, publicKeyOf, readAuditRows, readHeadFile, verifyAudit,
 } from '@keep/core';
 import { bootContainer, commandExists, interfacesOf, parseShow, type BootResult } from './nspawn.js';
-import { CHECKER_UNIT, OUT, SCRIPT, TEST_TARGET, checkerScript, checkerUnit, targetUnit } from './checker.js';
+import { CHECKER_UNIT, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, probeScript, targetUnit } from './checker.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 const OVERLAY = join(REPO, 'os-overlay');
@@ -40,15 +41,19 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
   let passed = false;
   try {
     const credstore = join(work, 'credstore');
-    const out = join(work, 'out');
+    const testDir = join(work, 'keep-test');
+    const out = join(testDir, 'out');
     const usrExtra = join(work, 'usr-extra');
-    mkdirSync(out);
+    // keep-ui runs probe.mjs from here inside the container: world-readable.
+    mkdirSync(out, { recursive: true, mode: 0o755 });
+    chmodSync(testDir, 0o755);
     // An empty lib/keep over the host's /usr gives the repository bind a mount point
     // without writing to the host's /usr (nspawn's /usr is a read-only bind).
     mkdirSync(join(usrExtra, 'lib', 'keep'), { recursive: true });
     // Root-owned 0600 files, as firstboot leaves them; systemd copies them for the unit.
     ensureCredentials(credstore);
-    writeFileSync(join(work, 'check.sh'), checkerScript, { mode: 0o755 });
+    writeFileSync(join(testDir, 'check.sh'), checkerScript, { mode: 0o755 });
+    writeFileSync(join(testDir, 'probe.mjs'), probeScript, { mode: 0o644 });
     writeFileSync(join(work, TEST_TARGET), targetUnit);
     writeFileSync(join(work, CHECKER_UNIT), checkerUnit);
 
@@ -67,8 +72,7 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
         `--bind=${credstore}:/etc/keep/credstore`,
         `--bind-ro=${join(work, TEST_TARGET)}:/etc/systemd/system/${TEST_TARGET}`,
         `--bind-ro=${join(work, CHECKER_UNIT)}:/etc/systemd/system/${CHECKER_UNIT}`,
-        `--bind-ro=${join(work, 'check.sh')}:${SCRIPT}`,
-        `--bind=${out}:${OUT}`,
+        `--bind=${testDir}:${TEST_DIR}`,
       ],
     });
     t.diagnostic(`container ran ${boot.ms} ms, exit ${boot.code ?? boot.signal}`);
@@ -97,6 +101,10 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
     assert.deepEqual(JSON.parse(file('health.body')), { status: 'ok', service: 'keep-audit' });
     assert.equal(file('ready.code'), '200', `/ready: ${file('ready.body')}`);
     assert.equal(file('socket.txt').trim(), '660 keep-audit keep');
+    assert.equal(file('health-keep-ui.code'), '200', `another member of group keep connects: ${file('health-keep-ui.err')}`);
+    assert.equal(file('health-keep-ui.err'), '');
+    assert.equal(file('health-nobody.code'), '000', 'a user outside group keep cannot connect');
+    assert.match(file('nobody-ls.txt'), /Permission denied/, '/run/keep (0770 root:keep) keeps others out');
 
     // No network: its own namespace, lo alone, while the container's has a veth.
     const [containerNs, serviceNs] = file('netns.txt').trim().split('\n');
@@ -126,6 +134,9 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
     assert.match(file('write-etc.txt'), /Read-only file system\nrc=1\n$/);
     assert.match(file('write-usr.txt'), /Read-only file system\nrc=1\n$/);
     assert.equal(file('proc.txt').trim(), 'pid1-hidden');
+    // PrivateUsers=yes maps root, keep-audit and group keep only; the store stays shared.
+    assert.match(file('idmap.txt'), new RegExp(`^\\s+${uid}\\s+${uid}\\s+1$`, 'm'));
+    assert.match(file('shared-read.txt'), /^\d+\n$/, `keep-ui reads the live store: ${file('shared-read.txt')}`);
 
     // Watchdog pings arrive (every WatchdogSec/2) and nothing restarted.
     const pinged = parseShow(file('show-watchdog.txt'));
@@ -160,10 +171,18 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
     } finally {
       store.close();
     }
+
+    // keep.db created by another keep service user: keep-audit still opens and serves.
+    assert.match(file('shared-create.txt'), /^created\n660 keep-ui keep\n$/);
+    assert.equal(file('shared-start.txt').trim(), 'rc=0');
+    const shared = parseShow(file('show-shared.txt'));
+    assert.equal(shared.get('SubState'), 'running', `keep-audit on a store keep-ui created:\n${file('journal-keep-audit.txt')}`);
+    assert.equal(file('health-shared.code'), '200');
+    assert.equal(parseShow(file('show-shared-stop.txt')).get('Result'), 'success');
     passed = true;
   } finally {
     if (!passed && boot !== undefined) {
-      const out = join(work, 'out');
+      const out = join(work, 'keep-test', 'out');
       const dump = (name: string): string => {
         try {
           return readFileSync(join(out, name), 'utf8');
@@ -171,11 +190,13 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
           return '(missing)';
         }
       };
-      t.diagnostic(`--- nspawn console ---\n${boot.console}`);
-      t.diagnostic(`--- checker.log ---\n${dump('checker.log')}`);
-      t.diagnostic(`--- journalctl -u keep-audit ---\n${dump('journal-keep-audit.txt')}`);
-      process.stderr.write(`socket-mode: container console:\n${boot.console}\nkeep-audit journal:\n${dump('journal-keep-audit.txt')}\n`);
+      process.stderr.write([
+        '--- socket-mode: nspawn console ---', boot.console,
+        '--- checker.log ---', dump('checker.log'),
+        '--- journalctl -u keep-audit ---', dump('journal-keep-audit.txt'), '',
+      ].join('\n'));
     }
-    rmSync(work, { recursive: true, force: true });
+    if (process.env['KEEP_SOCKET_MODE_KEEP'] === '1') t.diagnostic(`kept ${work} (KEEP_SOCKET_MODE_KEEP=1)`);
+    else rmSync(work, { recursive: true, force: true });
   }
 });
