@@ -1,0 +1,1 @@
+export { FORMAT_CODES, FormatError, type FormatCode } from './formats/format-error.js';
