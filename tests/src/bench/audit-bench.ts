@@ -43,15 +43,23 @@ export async function auditBench({ small, log }: BenchOptions): Promise<Record<s
     const store = openStore(fixture.db, { readonly: true });
     const macKeys = loadMacKeys(fixture.credentialsDir);
     const publicKey = publicKeyOf(loadSigningKey(fixture.credentialsDir));
-    start = performance.now();
-    const result = verifyAudit({ store, macKeys, publicKey, head: readHeadFile(fixture.headFile) });
-    const verifySeconds = (performance.now() - start) / 1000;
+    // Best of three runs on each side: the figure is the code's speed, not a neighbour's noise.
+    let result = verifyAudit({ store, macKeys, publicKey, head: readHeadFile(fixture.headFile) });
+    let verifySeconds = Infinity;
+    for (let run = 0; run < 3; run++) {
+      start = performance.now();
+      result = verifyAudit({ store, macKeys, publicKey, head: readHeadFile(fixture.headFile) });
+      verifySeconds = Math.min(verifySeconds, (performance.now() - start) / 1000);
+    }
     if (!result.valid) throw new Error(`bench chain does not verify: ${result.code} ${result.detail}`);
     const rows = store.prepare('SELECT seq, time, service, actor, action, target, decision, reason, details, prev_hash FROM audit_log ORDER BY seq').raw(true).all() as unknown[][];
     store.close();
-    start = performance.now();
-    for (const row of rows) hash('sha256', JSON.stringify(row), 'hex');
-    const shaSeconds = (performance.now() - start) / 1000;
+    let shaSeconds = Infinity;
+    for (let run = 0; run < 3; run++) {
+      start = performance.now();
+      for (const row of rows) hash('sha256', JSON.stringify(row), 'hex');
+      shaSeconds = Math.min(shaSeconds, (performance.now() - start) / 1000);
+    }
     const verified = result.entries / verifySeconds;
     const shaRows = rows.length / shaSeconds;
 
@@ -70,7 +78,7 @@ export async function auditBench({ small, log }: BenchOptions): Promise<Record<s
     };
     log(`durable appends/s, ${WRITERS.length} processes, group commit: ${figures.appends_per_s} (${figures.append_ratio}x the baseline)`);
     log(`durable appends/s, 1 writer, 1 transaction per row (baseline): ${figures.baseline_appends_per_s}`);
-    log(`verified rows/s: ${figures.verified_rows_per_s} (${figures.verify_ratio}x a plain SHA-256 loop over the same rows: ${figures.baseline_sha256_rows_per_s})`);
+    log(`verified rows/s (best of 3): ${figures.verified_rows_per_s} (${figures.verify_ratio}x a plain SHA-256 loop over the same rows: ${figures.baseline_sha256_rows_per_s})`);
     return figures;
   } finally {
     fixture.cleanup();

@@ -66,3 +66,15 @@ test('AuditWriter.append() rejects with audit.write_failed when the store cannot
   cyclic['self'] = cyclic;
   await assert.rejects(writer.append({ actor: 'a', action: 'x', decision: 'allow', details: cyclic }), (e: unknown) => e instanceof KeepError && e.code === 'audit.write_failed');
 });
+
+test('auditMacFor() computes exactly HMAC-SHA-256 for any key length', async () => {
+  const { createHmac } = await import('node:crypto');
+  const { auditMacFor } = await import('./audit-row.js');
+  for (const size of [1, 32, 64, 65, 100]) {
+    const key = randomBytes(size);
+    const mac = auditMacFor(key);
+    for (const message of ['a'.repeat(64), randomBytes(32).toString('hex'), 'short']) {
+      assert.equal(mac(message), createHmac('sha256', key).update(message).digest('hex'));
+    }
+  }
+});

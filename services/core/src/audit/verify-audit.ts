@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/open-store.js';
 import type { CoreCode } from '../errors.js';
-import { AUDIT_DECISIONS, GENESIS_HASH, hashAuditFields, macAuditRow, type AuditFields } from './audit-row.js';
+import { AUDIT_DECISIONS, GENESIS_HASH, auditMacFor, hashAuditFields, type AuditFields } from './audit-row.js';
 import { verifyHeadSignature, type SignedHead } from './checkpoint-signature.js';
 
 export interface VerifyAuditOptions {
@@ -97,11 +97,14 @@ function walkChain(readPage: (afterSeq: number) => RawRow[], checkpoints: Signed
 type MacVerifier = (hash: string, mac: string) => boolean;
 
 function macVerifiers(keys: ReadonlyMap<string, Uint8Array>): Map<string, MacVerifier> {
-  return new Map([...keys].map(([service, key]) => [service, (hash: string, mac: string): boolean => {
-    const expected = Buffer.from(macAuditRow(key, hash), 'latin1');
+  return new Map([...keys].map(([service, key]) => {
+    const macOf = auditMacFor(key);
+    return [service, (hash: string, mac: string): boolean => {
+    const expected = Buffer.from(macOf(hash), 'latin1');
     const given = Buffer.from(mac, 'latin1');
     return expected.length === given.length && timingSafeEqual(expected, given);
-  }]));
+    }];
+  }));
 }
 
 const DECISIONS: ReadonlySet<string> = new Set(AUDIT_DECISIONS);
