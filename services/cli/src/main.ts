@@ -41,7 +41,7 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     case 'status':
       return { result: await status(context), json };
     case 'audit verify':
-      return { result: auditVerify(context, values), json };
+      return { result: await auditVerify(context, values), json };
     case 'audit tail':
       return { result: auditTail(context, values), json };
     default:

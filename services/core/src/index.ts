@@ -25,7 +25,7 @@ export { AuditWriter, type AuditEvent, type AuditReceipt, type AuditWriterOption
 export { signHead, verifyHeadSignature, keyIdOf, type SignedHead } from './audit/checkpoint-signature.js';
 export { readHeadFile, writeHeadFile } from './audit/head-file.js';
 export { writeCheckpoint } from './audit/write-checkpoint.js';
-export { verifyAudit, type VerifyAuditResult, type VerifyAuditOptions } from './audit/verify-audit.js';
+export { verifyAudit, verifyAuditInParallel, type VerifyAuditResult, type VerifyAuditOptions } from './audit/verify-audit.js';
 export { storePath, headFilePath } from './audit/audit-paths.js';
 export { readAuditRows, type AuditRowView } from './audit/read-audit-rows.js';
 

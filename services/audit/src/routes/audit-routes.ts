@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseInput, readAuditRows, readHeadFile, requireScope, verifyAudit } from '@keep/core';
+import { parseInput, readAuditRows, readHeadFile, requireScope, verifyAuditInParallel } from '@keep/core';
 import type { AuditAppDeps } from '../app.js';
 
 const eventsQuery = z.strictObject({
@@ -26,7 +26,7 @@ export function auditRoutes(deps: AuditAppDeps): Router {
   });
 
   router.post('/verify', admin, async (_req, res) => {
-    const result = verifyAudit({ store: deps.store, macKeys: deps.macKeys, publicKey: deps.publicKey, head: readHeadFile(deps.headFile) });
+    const result = await verifyAuditInParallel({ store: deps.store, macKeys: deps.macKeys, publicKey: deps.publicKey, head: readHeadFile(deps.headFile) });
     await deps.audit.append({
       actor: `token:${String(res.locals['scope'])}`,
       action: 'audit.verify',
