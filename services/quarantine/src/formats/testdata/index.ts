@@ -1,0 +1,2 @@
+export { buildGguf, tensorSize, filler, ByteWriter, type GgufSpec, type TensorSpec, type MetaValue } from './build-gguf.js';
+export { buildSafetensors, f32Bytes, type BuildTensor, type BuildSafetensorsOptions } from './build-safetensors.js';
