@@ -1,0 +1,1 @@
+export { buildTar, paxRecords, TYPEFLAG, type TarEntrySpec, type BuildTarOptions } from './build-tar.js';
