@@ -5,6 +5,7 @@ import { EXIT_ERROR, EXIT_OK, errorResult, print, type CommandResult } from './o
 import { auditVerify } from './commands/audit-verify.js';
 import { auditTail } from './commands/audit-tail.js';
 import { status } from './commands/status.js';
+import { scan } from './commands/scan.js';
 
 const USAGE = `usage: keepctl [--json] [--state DIR] [--credentials DIR] COMMAND
 
@@ -13,6 +14,9 @@ commands:
   audit verify [--db PATH] [--head PATH]
                                        verify the whole audit chain (exit 1 if invalid)
   audit tail [--db PATH] [-n N]        the newest N audit events (default 20)
+  scan FILE [--policy PATH] [--signature PATH]
+                                       run the quarantine's static pipeline on a model
+                                       file or bundle, offline (exit 1 if rejected)
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -28,11 +32,13 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       db: { type: 'string' },
       head: { type: 'string' },
       lines: { type: 'string', short: 'n' },
+      policy: { type: 'string' },
+      signature: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const json = values.json ?? false;
-  const command = positionals.join(' ');
+  const command = positionals[0] === 'scan' ? 'scan' : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -42,6 +48,11 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       return { result: await status(context), json };
     case 'audit verify':
       return { result: await auditVerify(context, values), json };
+    case 'scan': {
+      const [, file, ...extra] = positionals;
+      if (file === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl scan FILE [--json] [--policy PATH] [--signature PATH]');
+      return { result: await scan(file, values), json };
+    }
     case 'audit tail':
       return { result: auditTail(context, values), json };
     default:

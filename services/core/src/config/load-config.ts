@@ -40,6 +40,18 @@ export function loadConfig<S extends z.ZodType>(options: LoadConfigOptions<S>): 
   return { config: result.data, file: raw === null ? null : file };
 }
 
+/**
+ * Reads one YAML file (a policy, say) against a strict schema, with the same errors
+ * as `loadConfig`. A missing file yields the schema's defaults when `missingOk`.
+ */
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, options: { missingOk: boolean }): z.output<S> {
+  const raw = readConfigFile(file);
+  if (raw === null && !options.missingOk) throw new KeepError('config.unreadable', `No file at ${file}`, { status: 500 });
+  const result = schema.safeParse(raw ?? {});
+  if (!result.success) throw configError(result.error, file, schema);
+  return result.data;
+}
+
 function readConfigFile(file: string): Record<string, unknown> | null {
   let text: string;
   try {

@@ -22,11 +22,20 @@ export interface ServiceAppOptions {
   isDraining: () => boolean;
   /** Mounts the service's routes. */
   routes: (app: Express) => void;
+  /** Exact paths whose handlers stream an `application/octet-stream` body themselves (uploads). */
+  streamedBodyPaths?: readonly string[];
 }
 
-/** A body in any other media type is refused up front rather than silently ignored. */
-const onlyJsonBodies: RequestHandler = (req, _res, next) => {
+/**
+ * A body in any other media type is refused up front rather than silently ignored;
+ * only the named upload paths take `application/octet-stream`, which they stream.
+ */
+const onlyJsonBodies = (streamed: ReadonlySet<string>): RequestHandler => (req, _res, next) => {
   const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+  if (hasBody && streamed.has(req.path) && req.is('application/octet-stream')) {
+    next();
+    return;
+  }
   if (hasBody && !req.is('application/json')) {
     next(new KeepError('http.unsupported_media_type', `Request body must be application/json, got ${req.get('content-type') ?? 'no content type'}`, { status: 415 }));
     return;
@@ -47,7 +56,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(hostGuard(options.allowedHosts));
-  app.use(onlyJsonBodies);
+  app.use(onlyJsonBodies(new Set(options.streamedBodyPaths ?? [])));
   app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: 'application/json' }));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.service });

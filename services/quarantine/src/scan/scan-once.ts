@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { openReadable, type ReadableFile } from '../files/open-readable.js';
 import { Worker } from 'node:worker_threads';
 import { KeepError } from '@keep/core';
 import type { TensorFinding } from '../checks/tensor-values/tensor-finding.js';
@@ -37,14 +37,14 @@ const RING = 4;
  * @example
  * const { sha256, reasons } = await scanFileOnce(path, layoutFromGguf(header, size));
  */
-export async function scanFileOnce(path: string, layout: TensorLayout, options: ScanOnceOptions = {}): Promise<ScanOnceResult> {
+export async function scanFileOnce(path: string | number, layout: TensorLayout, options: ScanOnceOptions = {}): Promise<ScanOnceResult> {
   const chunkBytes = options.chunkBytes ?? 16 * 1024 * 1024;
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 4096) throw new TypeError(`chunkBytes must be an integer of at least 4096, got ${chunkBytes}`);
   options.signal?.throwIfAborted();
   const size = layout.fileSize;
   const ring = Array.from({ length: RING }, () => new SharedArrayBuffer(Math.min(chunkBytes, Math.max(size, 1))));
   const views = ring.map((buffer) => new Uint8Array(buffer));
-  const handle = await open(path, 'r');
+  const handle = await openReadable(path);
   const checks = new CheckWorker({ layout, ring });
   let next: Promise<{ slot: number; offset: number; length: number }> | null = null;
   try {
@@ -81,7 +81,7 @@ export async function scanFileOnce(path: string, layout: TensorLayout, options: 
   }
 }
 
-async function readFully(handle: FileHandle, into: Uint8Array, length: number, position: number): Promise<number> {
+async function readFully(handle: ReadableFile, into: Uint8Array, length: number, position: number): Promise<number> {
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(into, got, length - got, position + got);
@@ -91,7 +91,7 @@ async function readFully(handle: FileHandle, into: Uint8Array, length: number, p
   return got;
 }
 
-async function expectSize(handle: FileHandle, size: number, when: string): Promise<void> {
+async function expectSize(handle: ReadableFile, size: number, when: string): Promise<void> {
   const { size: actual } = await handle.stat();
   if (actual !== size) changed(`it has ${actual} bytes ${when}, the layout is for ${size}`);
 }

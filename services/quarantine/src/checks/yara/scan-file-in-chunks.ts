@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { openReadable } from '../../files/open-readable.js';
 
 /** One rule that fired, with the absolute file offset of its first hit. */
 export interface YaraMatch {
@@ -46,7 +46,7 @@ const MAX_WINDOW_BYTES = 1024 * 1024 * 1024;
  * Results are deduplicated per rule, keeping the first window that fired; a hit
  * inside an overlap is seen twice and reported once.
  */
-export async function scanFileInChunks(path: string, scanWindow: WindowScanner, options: ChunkedScanOptions): Promise<YaraMatch[]> {
+export async function scanFileInChunks(path: string | number, scanWindow: WindowScanner, options: ChunkedScanOptions): Promise<YaraMatch[]> {
   const { chunkBytes, overlapBytes } = options;
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new TypeError(`chunkBytes must be a positive integer, got ${chunkBytes}`);
   if (!Number.isSafeInteger(overlapBytes) || overlapBytes < 0) throw new TypeError(`overlapBytes must be a non-negative integer, got ${overlapBytes}`);
@@ -54,7 +54,7 @@ export async function scanFileInChunks(path: string, scanWindow: WindowScanner, 
 
   const found = new Map<string, YaraMatch>();
   const buffer = Buffer.alloc(chunkBytes + overlapBytes);
-  const file = await open(path, 'r');
+  const file = await openReadable(path);
   try {
     let windowStart = 0; // file offset of buffer[0]
     let filled = 0; // bytes of buffer holding file data

@@ -36,7 +36,7 @@ export const DEFAULT_YARA_OVERLAP_BYTES = 1024 * 1024;
  *   `yara.rules_invalid` (rules that were not made by `compileYaraRules`)
  * @throws TypeError on chunk or overlap sizes that are not sizes
  */
-export async function scanFileWithYara(path: string, rules: CompiledYaraRules, options: ScanFileWithYaraOptions = {}): Promise<YaraMatch[]> {
+export async function scanFileWithYara(path: string | number, rules: CompiledYaraRules, options: ScanFileWithYaraOptions = {}): Promise<YaraMatch[]> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_YARA_CHUNK_BYTES;
   const overlapBytes = options.overlapBytes ?? DEFAULT_YARA_OVERLAP_BYTES;
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1) throw new TypeError(`chunkBytes must be a positive integer, got ${chunkBytes}`);

@@ -11,7 +11,8 @@ import { YARA_COMPILER_OPTIONS, summarizeCompilerMessage } from './yara-compiler
 import { ChunkedScanAborted, scanFileInChunks, type YaraMatch } from './scan-file-in-chunks.js';
 
 export interface YaraWorkerData {
-  path: string;
+  /** A path, or a descriptor this process already holds (threads share the fd table). */
+  path: string | number;
   source: string;
   chunkBytes: number;
   overlapBytes: number;

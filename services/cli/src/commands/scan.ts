@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { DEFAULT_POLICY_FILE, loadQuarantinePolicy, loadScanSettings, scanImport, type ScanReport } from '@keep/quarantine';
+import { EXIT_NEGATIVE, EXIT_OK, type CommandResult } from '../output.js';
+
+export interface ScanFlags {
+  policy?: string | undefined;
+  signature?: string | undefined;
+}
+
+/**
+ * `keepctl scan FILE`: the whole static pipeline on one file or bundle, offline, with
+ * no service running. The same code the quarantine service runs, the same worker
+ * isolation. Without `--policy`, `/etc/keep/policy/quarantine.yaml` if present, else
+ * the defaults.
+ */
+export async function scan(file: string, flags: ScanFlags): Promise<CommandResult> {
+  const policy = flags.policy === undefined ? loadQuarantinePolicy(DEFAULT_POLICY_FILE, true) : loadQuarantinePolicy(resolve(flags.policy), false);
+  const settings = loadScanSettings(policy);
+  const workDir = mkdtempSync(join(tmpdir(), 'keepctl-scan-'));
+  try {
+    const input = { path: resolve(file), fileName: basename(file), source: { kind: 'cli' as const }, ...(flags.signature ? { signaturePath: resolve(flags.signature) } : {}) };
+    const report = await scanImport(input, settings, workDir);
+    return { exitCode: report.verdict === 'accepted' ? EXIT_OK : EXIT_NEGATIVE, json: report, text: describe(file, report) };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function describe(file: string, report: ScanReport): string {
+  const lines = [`${file}: ${report.verdict.toUpperCase()} (${report.format}${report.sha256 ? `, sha256 ${report.sha256}` : ''}, ${report.provenance.status})`];
+  for (const reason of report.reasons) lines.push(`  ${reason.code} [${reason.stage}] ${reason.detail}`);
+  for (const stage of report.stages) lines.push(`  stage ${stage.stage}: ${stage.status} (${stage.ms} ms)${stage.detail ? ` ${stage.detail}` : ''}`);
+  return lines.join('\n');
+}

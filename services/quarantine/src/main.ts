@@ -1,0 +1,97 @@
+import { dirname, join } from 'node:path';
+import {
+  AuditWriter, KeepError, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
+} from '@keep/core';
+import { createQuarantineApp } from './app.js';
+import { quarantineConfigSchema } from './config.js';
+import { InboxWatcher } from './jobs/inbox-watcher.js';
+import { JobEvents } from './jobs/job-events.js';
+import { JOB_MIGRATIONS } from './jobs/job-schema.js';
+import { JobStore } from './jobs/job-store.js';
+import { Quarantine } from './jobs/quarantine.js';
+import { ensureQuarantineDirs, quarantinePaths } from './jobs/quarantine-paths.js';
+import { loadScanSettings } from './pipeline/scan-settings.js';
+import { scanImport } from './pipeline/scan-import.js';
+import { loadQuarantinePolicy } from './policy/quarantine-policy.js';
+
+const DAY_MS = 86_400_000;
+
+/** keep-quarantine: watches the inbox, runs scan jobs in unprivileged workers, serves the jobs API. */
+async function main(): Promise<void> {
+  const env = readEnv();
+  const { config } = loadConfig({ service: 'quarantine', schema: quarantineConfigSchema, env });
+  const log = createLogger({ service: 'keep-quarantine', level: config.logLevel });
+  const credentials = config.credentialsDir;
+  if (credentials === undefined) throw new KeepError('credential.missing', 'No credential directory: set $CREDENTIALS_DIRECTORY (systemd) or credentialsDir', { status: 500 });
+  const policyFile = config.policyFile ?? join(env.configDir ?? '/etc/keep', 'policy', 'quarantine.yaml');
+  const policy = loadQuarantinePolicy(policyFile, true);
+  const settings = loadScanSettings(policy);
+  const paths = quarantinePaths(config.stateDir);
+  ensureQuarantineDirs(paths);
+
+  const store = openStore(storePath(config.stateDir));
+  migrate(store, 'quarantine', JOB_MIGRATIONS);
+  const audit = new AuditWriter({ store, service: 'quarantine', macKey: readHexKey(credentials, 'mac.quarantine'), clock: systemClock });
+  const jobs = new JobStore(store, systemClock);
+  const events = new JobEvents();
+  const quarantine = new Quarantine({
+    jobs, paths, audit, log, events,
+    policy: () => policy,
+    scan: (input, onProgress) => scanImport(input, settings, dirname(input.path), onProgress),
+    maxConcurrentJobs: config.maxConcurrentJobs,
+    keepRejectedMs: config.keepRejectedDays * DAY_MS,
+    clock: systemClock,
+  });
+  let watcherError: unknown = null;
+  const watcher = new InboxWatcher({
+    inbox: paths.inbox,
+    sweepEveryMs: config.sweepEveryMs,
+    onEntry: (name) => {
+      quarantine.intakeInboxEntry(name).then(() => { watcherError = null; }, (error: unknown) => {
+        watcherError = error;
+        log.error('inbox claim failed', { name, error });
+      });
+    },
+    onError: (error) => {
+      watcherError = error;
+      log.error('inbox watch failed', { error });
+    },
+  });
+  let draining = false;
+  const app = createQuarantineApp({
+    config, store, jobs, quarantine, events, paths, log,
+    tokens: loadTokenDigests(credentials, 'keep-quarantine'),
+    isDraining: () => draining,
+    watcherError: () => watcherError,
+  });
+  const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
+  await audit.append({ actor: 'service:keep-quarantine', action: 'service.start', decision: 'info', details: { endpoint, policyFile } });
+  await quarantine.recover();
+  quarantine.sweepRetention();
+  watcher.start();
+  const retention = setInterval(() => quarantine.sweepRetention(), 3_600_000);
+  retention.unref();
+  runService({
+    service: 'keep-quarantine', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
+    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+    startDraining: () => {
+      draining = true;
+      watcher.stop();
+      quarantine.stop();
+    },
+    alive: () => void store.prepare('SELECT 1').get(),
+    onStop: async () => {
+      clearInterval(retention);
+      await audit.append({ actor: 'service:keep-quarantine', action: 'service.stop', decision: 'info' });
+      await audit.close();
+      store.close();
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
+  process.stderr.write(`keep-quarantine: cannot start: ${detail}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+import { constants, type FileHandle, open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Reason } from './reason.js';
+import { notRun, runStage, type Stage } from './stage.js';
+import type { ScanInput, ScanProgress, ScanReport } from './scan-report.js';
+import type { StageReport } from '../worker/worker-protocol.js';
+import { runScanWorker } from '../worker/run-scan-worker.js';
+import type { QuarantinePolicy } from '../policy/quarantine-policy.js';
+import { sourceStage } from '../stages/source-stage.js';
+import { integrityStage, type IntegrityContext } from '../stages/integrity-stage.js';
+import { provenanceStage, type ProvenanceContext, type TrustedKeys } from '../stages/provenance-stage.js';
+import type { ModelLock } from '../checks/integrity/parse-model-lock.js';
+
+export interface ScanSettings {
+  policy: QuarantinePolicy;
+  trustedKeys: TrustedKeys;
+  lock: ModelLock;
+  /** Extra YARA rules from the policy's file, read by the caller. */
+  extraYaraRules?: string;
+  /** The behaviour test (the inference service adds one); without it the stage is skipped. */
+  behaviour?: Stage<{ path: string; sha256: string; format: string }>;
+}
+
+/**
+ * The whole pipeline on one file: source policy here; format gate, structure, static
+ * scan, one-pass hash and tensor checks and YARA in an unprivileged worker process;
+ * then integrity and provenance here against the hash the worker computed, and the
+ * behaviour hook. A file is accepted only when no stage found a reason.
+ */
+export async function scanModel(input: ScanInput, settings: ScanSettings, onProgress?: (progress: ScanProgress) => void): Promise<ScanReport> {
+  const { policy } = settings;
+  const name = input.name ?? basename(input.fileName);
+  const reasons: Reason[] = [];
+  const stages: StageReport[] = [];
+  const evidence: Record<string, unknown> = {};
+  const report = (format: string, sha256: string | null, size: number, provenance: ScanReport['provenance']): ScanReport => ({
+    verdict: reasons.length === 0 ? 'accepted' : 'rejected', format, sha256, size, name, provenance, reasons, stages, evidence,
+  });
+
+  const source = await runStage(sourceStage(policy), { source: input.source });
+  stages.push(source.report);
+  reasons.push(...source.outcome.reasons);
+  if (source.outcome.evidence) evidence['source'] = source.outcome.evidence;
+  if (reasons.length > 0) {
+    for (const stage of ['format', 'integrity', 'provenance', 'static', 'yara', 'behaviour'] as const) stages.push(notRun(stage, 'source refused'));
+    return report('unknown', null, 0, { status: 'unsigned' });
+  }
+
+  const file = await openModelFile(input.path);
+  try {
+    const size = (await file.stat()).size;
+    const outcome = await runScanWorker(file, {
+      fileName: input.fileName,
+      formats: policy.formats,
+      yara: settings.extraYaraRules === undefined ? { enabled: policy.yara.enabled } : { enabled: policy.yara.enabled, extraRules: settings.extraYaraRules },
+      maxFileBytes: policy.limits.maxFileBytes,
+      weights: policy.weights,
+    }, { timeoutMs: policy.limits.workerTimeoutMs, memoryMiB: policy.limits.workerMemoryMiB }, onProgress);
+    if (!outcome.ok) {
+      reasons.push(outcome.reason);
+      stages.push({ stage: 'worker', status: 'rejected', ms: 0, detail: outcome.reason.detail });
+      if (outcome.diagnostic) evidence['workerDiagnostic'] = outcome.diagnostic;
+      return report('unknown', null, size, { status: 'unsigned' });
+    }
+    const scanned = outcome.result;
+    stages.push(...scanned.stages);
+    reasons.push(...scanned.reasons);
+    evidence['scan'] = scanned.evidence;
+
+    const integrityContext: IntegrityContext = { sha256: scanned.sha256, name, ...(input.manifestSha256 ? { manifestSha256: input.manifestSha256 } : {}) };
+    const integrity = await runStage(integrityStage(settings.lock), integrityContext);
+    stages.push(integrity.report);
+    reasons.push(...integrity.outcome.reasons);
+
+    const provenanceContext: ProvenanceContext = { sha256: scanned.sha256, source: input.source, ...(input.signaturePath ? { signaturePath: input.signaturePath } : {}) };
+    const provenance = await runStage(provenanceStage(settings.trustedKeys, policy), provenanceContext);
+    stages.push(provenance.report);
+    reasons.push(...provenance.outcome.reasons);
+    const provenanceStatus = (provenance.outcome.evidence?.['provenance'] ?? 'unsigned') as ScanReport['provenance']['status'];
+    const keyid = provenance.outcome.evidence?.['keyid'];
+
+    if (settings.behaviour && reasons.length === 0) {
+      const behaviour = await runStage(settings.behaviour, { path: input.path, sha256: scanned.sha256, format: scanned.format });
+      stages.push(behaviour.report);
+      reasons.push(...behaviour.outcome.reasons);
+    } else {
+      stages.push(notRun('behaviour', settings.behaviour ? 'an earlier stage refused the file' : 'no behaviour test is configured'));
+    }
+    return report(scanned.format, scanned.sha256, scanned.size, typeof keyid === 'string' ? { status: provenanceStatus, keyid } : { status: provenanceStatus });
+  } finally {
+    await file.close();
+  }
+}
+
+/** Opens without following links and refuses anything but a regular file. */
+async function openModelFile(path: string): Promise<FileHandle> {
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const stats = await file.stat();
+  if (!stats.isFile()) {
+    await file.close();
+    throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EINVAL' });
+  }
+  return file;
+}

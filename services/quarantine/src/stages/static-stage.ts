@@ -1,0 +1,87 @@
+import type { Reason, ReasonTable } from '../pipeline/reason.js';
+import type { Stage, StageOutcome } from '../pipeline/stage.js';
+import type { GgufHeader, GgufValue } from '../formats/parse-gguf.js';
+import { scanChatTemplate } from '../checks/chat-template/scan-chat-template.js';
+import { scanMetadataStrings } from '../checks/metadata/scan-metadata-strings.js';
+import { layoutFromGguf, layoutFromSafetensors, type TensorFinding } from '../checks/tensor-values/index.js';
+import { scanFileOnce } from '../scan/scan-once.js';
+import type { WorkerFileContext } from '../worker/worker-context.js';
+
+export const WEIGHT_POLICY_REASONS = {
+  'weights.low_entropy': 'a tensor\'s byte entropy is below the policy minimum (padding or a payload posing as weights)',
+  'weights.out_of_range': 'a float value or block scale is larger in magnitude than the policy allows',
+} as const satisfies ReasonTable;
+
+/** Per-tensor evidence kept in the job row; beyond this many tensors only the totals are. */
+const MAX_TENSOR_EVIDENCE = 4096;
+
+/**
+ * Everything that looks inside a structurally valid file: the chat template (SSTI
+ * shapes, its hash and the hash of fixed messages rendered with it), payloads hidden
+ * in metadata strings, and one pass over every byte that computes the SHA-256 while
+ * checking every tensor (NaN/Inf in values and block scales, zero padding) and
+ * gathering weight statistics, which refuse only where the policy sets a bound.
+ */
+export const staticStage: Stage<WorkerFileContext> = {
+  name: 'static',
+  async run(context): Promise<StageOutcome> {
+    const { structure } = context;
+    if (structure === null) throw new TypeError('static stage needs a parsed structure');
+    const reasons: Reason[] = [];
+    const evidence: Record<string, unknown> = {};
+    if (structure.kind === 'gguf') {
+      const template = structure.header.metadata.get('tokenizer.chat_template')?.value;
+      if (typeof template === 'string') {
+        const verdict = scanChatTemplate(template);
+        reasons.push(...verdict.reasons);
+        evidence['chatTemplate'] = { sha256: verdict.templateSha256, renderedSha256: verdict.renderedSha256 };
+      }
+      reasons.push(...scanMetadataStrings(ggufStrings(structure.header)));
+    } else {
+      reasons.push(...scanMetadataStrings(Object.entries(structure.parse.metadata)));
+    }
+    const layout = structure.kind === 'gguf' ? layoutFromGguf(structure.header, context.size) : layoutFromSafetensors(structure.parse, context.size);
+    const pass = await scanFileOnce(context.fd, layout, { onProgress: (bytes) => context.progress('static', bytes) });
+    context.sha256 = pass.sha256;
+    reasons.push(...pass.reasons, ...weightPolicy(pass.tensors, context.job.weights));
+    evidence['tensors'] = pass.tensors.length;
+    evidence['weights'] = pass.tensors.slice(0, MAX_TENSOR_EVIDENCE).map(tensorEvidence);
+    return { reasons, evidence };
+  },
+};
+
+/** Every string value and string-array element, keyed by its metadata key. */
+function* ggufStrings(header: GgufHeader): Iterable<[string, string]> {
+  for (const [key, { value }] of header.metadata) yield* stringsOf(key, value);
+}
+
+function* stringsOf(key: string, value: GgufValue): Iterable<[string, string]> {
+  if (typeof value === 'string') yield [key, value];
+  else if (Array.isArray(value)) for (const item of value) yield* stringsOf(key, item);
+}
+
+function weightPolicy(tensors: readonly TensorFinding[], bounds: { minEntropyBitsPerByte?: number | undefined; maxAbsValue?: number | undefined }): Reason[] {
+  const reasons: Reason[] = [];
+  for (const tensor of tensors) {
+    if (bounds.minEntropyBitsPerByte !== undefined && tensor.end > tensor.start && tensor.entropy < bounds.minEntropyBitsPerByte) {
+      reasons.push({ code: 'weights.low_entropy', stage: 'static', detail: `Tensor ${label(tensor.name)} has ${tensor.entropy.toFixed(2)} bits/byte, the policy minimum is ${bounds.minEntropyBitsPerByte}` });
+    }
+    const stats = tensor.stats;
+    if (bounds.maxAbsValue !== undefined && stats && Math.max(Math.abs(stats.min), Math.abs(stats.max)) > bounds.maxAbsValue) {
+      reasons.push({ code: 'weights.out_of_range', stage: 'static', detail: `Tensor ${label(tensor.name)} has ${tensor.statsOf} up to ${Math.max(Math.abs(stats.min), Math.abs(stats.max))}, the policy bound is ${bounds.maxAbsValue}` });
+    }
+  }
+  return reasons.slice(0, 100);
+}
+
+function tensorEvidence(t: TensorFinding): Record<string, unknown> {
+  const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+  return {
+    name: t.name.slice(0, 128), type: t.type, bytes: t.end - t.start, entropy: round(t.entropy), statsOf: t.statsOf,
+    ...(t.stats ? { min: round(t.stats.min), max: round(t.stats.max), mean: round(t.stats.mean), std: round(t.stats.std) } : {}),
+  };
+}
+
+function label(name: string): string {
+  return JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+}

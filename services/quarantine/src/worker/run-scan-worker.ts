@@ -1,0 +1,118 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { existsSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Reason } from '../pipeline/reason.js';
+import { workerMessageSchema, type WorkerJob, type WorkerProgress, type WorkerResult } from './worker-protocol.js';
+
+export const WORKER_REASONS = {
+  'worker.crashed': 'the scan worker died (a crash, an abort or its memory limit) before answering: the file is refused',
+  'worker.timeout': 'the scan worker ran past its time limit and was killed: the file is refused',
+  'worker.protocol': 'the scan worker answered something that is not a valid result: the file is refused',
+} as const;
+
+export interface WorkerLimits {
+  timeoutMs: number;
+  memoryMiB: number;
+}
+
+/** A refusal carries the worker's first stderr line for the service log only: never for the audit chain or the UI. */
+export type WorkerOutcome = { ok: true; result: WorkerResult } | { ok: false; reason: Reason; diagnostic: string };
+
+const WORKER_MAIN = fileURLToPath(new URL('./scan-worker-main.js', import.meta.url));
+/** The unprivileged user a root parent drops the worker to (nobody). */
+const UNPRIVILEGED_ID = '65534';
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Runs the parsers and scanners on one file in a separate, unprivileged process: an
+ * empty environment (no credential paths), no store handle, the file handed over as
+ * fd 3 (it opens nothing by path), a data-segment limit (`prlimit --data`; an
+ * address-space limit kills Node at start) plus a V8 heap cap, and a wall-clock
+ * timeout. Run as root, it also gets its own empty network namespace and drops to
+ * uid/gid 65534 with no supplementary groups and no_new_privs, so it can open
+ * neither the store nor a credential. In the appliance the same entry point runs as
+ * a `keep-scan@` unit. Any crash, timeout or garbage answer is a refusal.
+ */
+export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLimits, onProgress?: (progress: WorkerProgress) => void): Promise<WorkerOutcome> {
+  const dataBytes = limits.memoryMiB * 1024 * 1024;
+  const heapMiB = Math.max(64, Math.floor(limits.memoryMiB / 2));
+  const node = [process.execPath, `--max-old-space-size=${heapMiB}`, WORKER_MAIN];
+  const limited = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--data=${dataBytes}`, '--', ...node] : node;
+  const isolated = process.getuid?.() === 0
+    ? ['/usr/bin/unshare', '--net', '--', '/usr/bin/setpriv', `--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups', '--no-new-privs', '--', ...limited]
+    : limited;
+  const [command, ...args] = isolated as [string, ...string[]];
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', file.fd] }) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
+    let settled = false;
+    let result: WorkerResult | null = null;
+    let protocolError: string | null = null;
+    let pending = '';
+    let stderr = '';
+    const finish = (outcome: WorkerOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    const refuse = (code: keyof typeof WORKER_REASONS, detail: string): WorkerOutcome => ({ ok: false, reason: { code, stage: 'worker', detail }, diagnostic: firstLine(stderr) });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish(refuse('worker.timeout', `scan worker killed after ${limits.timeoutMs} ms`));
+    }, limits.timeoutMs);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      pending += text;
+      if (pending.length > MAX_LINE_BYTES) {
+        protocolError = 'a line longer than the limit';
+        child.kill('SIGKILL');
+        return;
+      }
+      let newline = pending.indexOf('\n');
+      while (newline >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        newline = pending.indexOf('\n');
+        const message = parseLine(line);
+        if (message === null) {
+          protocolError = 'a line that is not a valid message';
+          child.kill('SIGKILL');
+          return;
+        }
+        if (message.t === 'progress') onProgress?.(message);
+        else if (result === null) result = message;
+        else protocolError = 'two results';
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      if (stderr.length < 4096) stderr += text;
+    });
+    child.on('error', (error) => finish(refuse('worker.crashed', `scan worker could not start: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      child.stdin.destroy();
+      if (protocolError !== null) return finish(refuse('worker.protocol', `scan worker sent ${protocolError}`));
+      if (code === 0 && result !== null) return finish({ ok: true, result });
+      const how = signal ? `signal ${signal}` : `exit code ${String(code)}`;
+      finish(refuse('worker.crashed', `scan worker ended with ${how}`));
+    });
+    child.stdin.on('error', () => { /* a worker that dies early closes its stdin: 'close' reports it */ });
+    // stdin stays open while the worker runs: its end tells the worker we are gone.
+    child.stdin.write(`${JSON.stringify(job)}\n`);
+  });
+}
+
+function parseLine(line: string): ReturnType<typeof workerMessageSchema.parse> | null {
+  try {
+    const parsed = workerMessageSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
+}
