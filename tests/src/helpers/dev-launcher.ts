@@ -13,9 +13,12 @@ export interface RunningLauncher {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `npm start`'s launcher in a fresh state dir with kernel-chosen ports; resolves once endpoints.json is written. */
-export function startLauncher(prepare: (stateDir: string) => void = () => {}): Promise<RunningLauncher> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'keep-dev-'));
+/**
+ * `npm start`'s launcher with kernel-chosen ports, in a fresh state dir (or the one
+ * given, to restart on the same state); resolves once endpoints.json is written.
+ */
+export function startLauncher(prepare: (stateDir: string) => void = () => {}, existingStateDir?: string): Promise<RunningLauncher> {
+  const stateDir = existingStateDir ?? mkdtempSync(join(tmpdir(), 'keep-dev-'));
   prepare(stateDir);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'services/launcher/dist/main.js')], {
     env: { PATH: process.env['PATH'], KEEP_STATE_DIR: stateDir, KEEP_DEV_EPHEMERAL_PORTS: '1' },

@@ -34,6 +34,8 @@ export interface GgufSpec {
   entryCountOverride?: bigint;
   /** Bytes appended after the data section. */
   trailing?: Uint8Array;
+  /** Stop after the header's alignment padding: callers stream (or leave sparse) the tensor data. */
+  headerOnly?: boolean;
 }
 
 const TYPE_IDS: Record<string, number> = { u8: 0, i8: 1, u16: 2, i16: 3, u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9, u64: 10, i64: 11, f64: 12 };
@@ -152,6 +154,7 @@ export function buildGguf(spec: GgufSpec = {}): Uint8Array {
     w.u32(ggmlTypeByName(t.type).id).u64(t.offset);
   }
   w.padTo(alignment);
+  if (spec.headerOnly) return w.toBytes();
   const dataStart = w.length;
   for (const t of [...placed].sort((a, b) => a.offset - b.offset)) {
     const at = dataStart + t.offset;
