@@ -1,11 +1,6 @@
 import { parseArgs } from 'node:util';
-import { KeepError } from '@keep/core';
-import { cliContext } from './cli-context.js';
+import { KeepError } from '@keep/core/errors';
 import { EXIT_ERROR, EXIT_OK, errorResult, print, type CommandResult } from './output.js';
-import { auditVerify } from './commands/audit-verify.js';
-import { auditTail } from './commands/audit-tail.js';
-import { status } from './commands/status.js';
-import { scan } from './commands/scan.js';
 
 const USAGE = `usage: keepctl [--json] [--state DIR] [--credentials DIR] COMMAND
 
@@ -42,19 +37,20 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
-  const context = cliContext(values);
+  // Commands load on demand: `keepctl scan` must not pay for the store and HTTP modules.
+  const context = async () => (await import('./cli-context.js')).cliContext(values);
   switch (command) {
     case 'status':
-      return { result: await status(context), json };
+      return { result: await (await import('./commands/status.js')).status(await context()), json };
     case 'audit verify':
-      return { result: await auditVerify(context, values), json };
+      return { result: await (await import('./commands/audit-verify.js')).auditVerify(await context(), values), json };
     case 'scan': {
       const [, file, ...extra] = positionals;
       if (file === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl scan FILE [--json] [--policy PATH] [--signature PATH]');
-      return { result: await scan(file, values), json };
+      return { result: await (await import('./commands/scan.js')).scan(file, values), json };
     }
     case 'audit tail':
-      return { result: auditTail(context, values), json };
+      return { result: (await import('./commands/audit-tail.js')).auditTail(await context(), values), json };
     default:
       throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
   }

@@ -1,4 +1,4 @@
-import { KeepError, isKeepError } from '@keep/core';
+import { KeepError, isKeepError } from '@keep/core/errors';
 
 /** keepctl's exit codes: 0 ok, 1 a negative verdict (chain invalid, service down), 2 usage or I/O error. */
 export const EXIT_OK = 0;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { DEFAULT_POLICY_FILE, loadQuarantinePolicy, loadScanSettings, scanImport, type ScanReport } from '@keep/quarantine';
+import { DEFAULT_POLICY_FILE, loadQuarantinePolicy, loadScanSettings, scanImport, type ScanReport } from '@keep/quarantine/offline';
 import { EXIT_NEGATIVE, EXIT_OK, type CommandResult } from '../output.js';
 
 export interface ScanFlags {

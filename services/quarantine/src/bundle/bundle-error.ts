@@ -1,4 +1,4 @@
-import { KeepError } from '@keep/core';
+import { KeepError } from '@keep/core/errors';
 import type { ReasonTable } from '../pipeline/reason.js';
 
 /**

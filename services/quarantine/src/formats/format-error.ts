@@ -1,4 +1,4 @@
-import { KeepError } from '@keep/core';
+import { KeepError } from '@keep/core/errors';
 
 /**
  * Why a model file's structure is refused. Stable codes: tests, the UI and the

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { KeepError } from '@keep/core';
+import { KeepError } from '@keep/core/errors';
 import { loadTrustedKeys } from '../checks/provenance/load-trusted-keys.js';
 import { MAX_LOCK_BYTES, parseModelLock, type ModelLock } from '../checks/integrity/parse-model-lock.js';
 import type { QuarantinePolicy } from '../policy/quarantine-policy.js';

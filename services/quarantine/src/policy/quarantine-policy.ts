@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadYamlFile } from '@keep/core';
+import { loadYamlFile } from '@keep/core/load-config';
 
 /** Where a file came from; the source stage decides whether that origin is allowed. */
 export const SOURCE_KINDS = ['inbox', 'upload', 'bundle', 'airlock', 'cli'] as const;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openReadable, type ReadableFile } from '../files/open-readable.js';
 import { Worker } from 'node:worker_threads';
-import { KeepError } from '@keep/core';
+import { KeepError } from '@keep/core/errors';
 import type { TensorFinding } from '../checks/tensor-values/tensor-finding.js';
 import type { TensorLayout } from '../checks/tensor-values/tensor-layout.js';
 import type { TensorScanResult } from '../checks/tensor-values/tensor-scanner.js';

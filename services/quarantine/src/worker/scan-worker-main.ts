@@ -9,8 +9,6 @@ import type { Reason } from '../pipeline/reason.js';
 import { notRun, runStage, type Stage } from '../pipeline/stage.js';
 import { openReadable } from '../files/open-readable.js';
 import { formatStage } from '../stages/format-stage.js';
-import { staticStage } from '../stages/static-stage.js';
-import { yaraStage } from '../stages/yara-stage.js';
 import { readRange, type WorkerFileContext } from './worker-context.js';
 import { workerJobSchema, type StageReport, type WorkerProgress, type WorkerResult } from './worker-protocol.js';
 
@@ -40,8 +38,9 @@ async function main(): Promise<void> {
     return outcome.reasons.length === 0;
   };
   if (await run(formatStage)) {
-    await run(staticStage);
-    await run(yaraStage);
+    // Loaded only for files worth looking into: a refused file's worker ends sooner.
+    await run((await import('../stages/static-stage.js')).staticStage);
+    await run((await import('../stages/yara-stage.js')).yaraStage);
   } else {
     stages.push(notRun('static', 'the format stage refused the file'), notRun('yara', 'the format stage refused the file'));
     context.sha256 = await hashWholeFile(context);

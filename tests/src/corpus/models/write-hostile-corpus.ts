@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { benignSafetensorsSeeds } from './benign-models.js';
+import { bundleCases } from './bundle-cases.js';
 import type { CorpusCase, CorpusEntry, HostileEntry } from './corpus-entry.js';
 import { ggufHeaderCases } from './gguf-header-cases.js';
 import { ggufTensorCases } from './gguf-tensor-cases.js';
@@ -22,7 +23,7 @@ export type { CorpusEntry, HostileEntry } from './corpus-entry.js';
 
 /** Every hostile case, in memory: the fuzzers and the corpus test share them. */
 export function hostileCases(): CorpusCase[] {
-  const cases = [...ggufHeaderCases(), ...ggufTensorCases(), ...safetensorsCases(), ...pickleCases(), ...payloadCases(), ...templateCases()];
+  const cases = [...ggufHeaderCases(), ...ggufTensorCases(), ...safetensorsCases(), ...pickleCases(), ...payloadCases(), ...templateCases(), ...bundleCases()];
   const names = new Set<string>();
   for (const c of cases) {
     if (names.has(c.name)) throw new TypeError(`Two corpus cases are named ${c.name}`);

@@ -1,4 +1,4 @@
-import { KeepError, messageOf } from '@keep/core';
+import { KeepError, messageOf } from '@keep/core/errors';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { IntegrityPolicy } from './check-integrity.js';

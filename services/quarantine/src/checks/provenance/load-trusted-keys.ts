@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { KeepError, messageOf } from '@keep/core';
+import { KeepError, messageOf } from '@keep/core/errors';
 import { KEYID } from './parse-detached-signature.js';
 
 export const TRUSTED_KEY_ERROR_CODES = ['keys.unreadable', 'keys.not_regular', 'keys.too_large', 'keys.bad_name', 'keys.not_ed25519'] as const;

@@ -1,5 +1,5 @@
 import { verify, type KeyObject } from 'node:crypto';
-import { isKeepError } from '@keep/core';
+import { isKeepError } from '@keep/core/errors';
 import type { Reason, ReasonTable } from '../../pipeline/reason.js';
 import { parseDetachedSignature, type DetachedSignature } from './parse-detached-signature.js';
 

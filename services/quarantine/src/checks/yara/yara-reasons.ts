@@ -1,4 +1,4 @@
-import { KeepError } from '@keep/core';
+import { KeepError } from '@keep/core/errors';
 import type { Reason, ReasonTable } from '../../pipeline/reason.js';
 import type { YaraMatch } from './scan-file-in-chunks.js';
 
