@@ -13,6 +13,7 @@ export interface BenchOptions {
 
 const BENCHES: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
   audit: auditBench,
+  scan: async (options) => (await import('./scan-bench.js')).scanBench(options),
 };
 
 async function main(): Promise<void> {

@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 
 /** The part of a FileHandle the scanners use: positional reads, size, close. */
 export interface ReadableFile {
+  /** The descriptor, for hot loops that read synchronously. */
+  readonly fd: number;
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   stat(): Promise<{ size: number }>;
   close(): Promise<void>;
@@ -21,6 +23,7 @@ const statFd = promisify(fstat);
 export async function openReadable(file: string | number): Promise<ReadableFile> {
   if (typeof file === 'string') return open(file, 'r');
   return {
+    fd: file,
     read: async (buffer, offset, length, position) => ({ bytesRead: (await readAt(file, buffer, offset, length, position)).bytesRead }),
     stat: async () => statFd(file),
     close: async () => {},

@@ -74,14 +74,7 @@ export class PairHistogram {
 
   /** How often each byte value occurs, a trailing unpaired byte included. */
   byteCounts(): Float64Array {
-    const bytes = new Float64Array(256);
-    const totals = this.totals();
-    for (let p = 0; p < 65536; p++) {
-      const c = totals[p]!;
-      if (c === 0) continue;
-      bytes[p & 0xff]! += c;
-      bytes[p >>> 8]! += c;
-    }
+    const bytes = byteMarginals(this.totals());
     if (this.carry >= 0) bytes[this.carry]!++;
     return bytes;
   }
@@ -92,6 +85,18 @@ export class PairHistogram {
     this.#pending = 0;
     this.carry = -1;
   }
+}
+
+/** Byte counts from counts of little-endian 16-bit patterns: each pattern adds to its two bytes. */
+export function byteMarginals(pairs: Float64Array): Float64Array {
+  const bytes = new Float64Array(256);
+  for (let p = 0; p < 65536; p++) {
+    const c = pairs[p]!;
+    if (c === 0) continue;
+    bytes[p & 0xff]! += c;
+    bytes[p >>> 8]! += c;
+  }
+  return bytes;
 }
 
 /** Shannon entropy in bits per symbol of a histogram; 0 for an empty one. */

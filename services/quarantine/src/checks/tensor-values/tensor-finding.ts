@@ -16,7 +16,10 @@ export interface TensorFinding {
   /** What `stats` summarise: element values, block scale fields, or nothing (integer tensors). */
   readonly statsOf: 'values' | 'scales' | 'none';
   readonly stats: ValueStats | null;
-  /** Shannon entropy of all the tensor's bytes, in bits per byte (0 to 8). */
+  /**
+   * Shannon entropy in bits per byte (0 to 8): of all the tensor's bytes for plain
+   * tensors, of the bytes of its block scale fields for quantized ones.
+   */
   readonly entropy: number;
 }
 

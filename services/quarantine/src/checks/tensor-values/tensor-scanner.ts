@@ -76,7 +76,7 @@ export class TensorScanner {
     if (region.kind === 'padding') return (this.#padding ??= new PaddingChecker());
     if (this.#tensor === null) {
       const kind = region.tensor;
-      this.#tensor = 'values' in kind ? new ValueChecker(region, kind, this.#hist) : new BlockChecker(region, kind, this.#hist);
+      this.#tensor = 'values' in kind ? new ValueChecker(region, kind, this.#hist) : new BlockChecker(region, kind);
     }
     return this.#tensor;
   }
