@@ -30,12 +30,19 @@ export const staticStage: Stage<WorkerFileContext> = {
     const reasons: Reason[] = [];
     const evidence: Record<string, unknown> = {};
     if (structure.kind === 'gguf') {
-      const template = structure.header.metadata.get('tokenizer.chat_template')?.value;
-      if (typeof template === 'string') {
-        const verdict = scanChatTemplate(template);
-        reasons.push(...verdict.reasons);
-        evidence['chatTemplate'] = { sha256: verdict.templateSha256, renderedSha256: verdict.renderedSha256 };
+      // The default template and every named one (`tokenizer.chat_template.tool_use`): llama.cpp renders them all.
+      const templates: Record<string, unknown> = {};
+      for (const [key, { value }] of structure.header.metadata) {
+        if (key !== 'tokenizer.chat_template' && !key.startsWith('tokenizer.chat_template.')) continue;
+        if (typeof value !== 'string') {
+          reasons.push({ code: 'template.parse_error', stage: 'static', detail: `${key.slice(0, 80)} is not a string` });
+          continue;
+        }
+        const verdict = scanChatTemplate(value);
+        reasons.push(...verdict.reasons.map((r) => (key === 'tokenizer.chat_template' ? r : { ...r, detail: `${key.slice(0, 80)}: ${r.detail}` })));
+        templates[key.slice(0, 120)] = { sha256: verdict.templateSha256, renderedSha256: verdict.renderedSha256 };
       }
+      if (Object.keys(templates).length > 0) evidence['chatTemplates'] = templates;
       reasons.push(...scanMetadataStrings(ggufStrings(structure.header)));
     } else {
       reasons.push(...scanMetadataStrings(Object.entries(structure.parse.metadata)));

@@ -49,8 +49,8 @@ export function pickleCases(): CorpusCase[] {
     ...renamedPickles(),
     ...pytorchZips(),
     // Structurally valid, so only content sniffing of the data section refuses them.
-    hostile('zip-polyglot.gguf', 'zip-polyglot', 'format.', ggufZipPolyglot()),
-    hostile('zip-polyglot.safetensors', 'zip-polyglot', 'format.', safetensorsZipPolyglot()),
+    hostile('zip-polyglot.gguf', 'zip-polyglot', 'yara.match', ggufZipPolyglot()),
+    hostile('zip-polyglot.safetensors', 'zip-polyglot', 'yara.match', safetensorsZipPolyglot()),
     // A protocol 0 pickle that is also plain ASCII text: no PROTO byte to sniff.
     hostile('pickle-ascii.bin', 'pickle-renamed', 'pickle.', ascii("cposix\nsystem\n(Vid\ntR.")),
   ];

@@ -8,6 +8,7 @@ export const TEMPLATE_REASONS = {
     'The chat template reaches for Python internals, loads other templates, builds names at run time, or uses a construct outside the allowlist (server-side template injection)',
   'template.unbounded': 'The chat template uses a construct that can make rendering unbounded (exponent, huge literal, repeat factor)',
   'template.too_complex': 'The chat template nests deeper than the scan walks',
+  'template.embedded_url': 'The chat template carries a URL: real templates never do; one is an instruction or exfiltration target smuggled to the model',
 } as const satisfies ReasonTable;
 
 export type TemplateReasonCode = keyof typeof TEMPLATE_REASONS;

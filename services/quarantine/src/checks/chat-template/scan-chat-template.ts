@@ -7,6 +7,7 @@ import { checkTemplateAst } from './check-template-ast.js';
 import { findLoaderStatements } from './find-loader-statements.js';
 import { findEscapedAscii } from './find-escaped-ascii.js';
 import { findSstiText } from './find-ssti-text.js';
+import { findEmbeddedUrls } from './find-embedded-urls.js';
 import { renderFixedMessages } from './render-fixed-messages.js';
 
 export { TEMPLATE_REASONS } from './reasons.js';
@@ -46,6 +47,7 @@ export function scanChatTemplate(template: string): ChatTemplateVerdict {
     return { reasons: [templateReason('template.too_long', detail)], templateSha256, renderedSha256: null };
   }
   const reasons: Reason[] = [];
+  for (const shape of findEmbeddedUrls(template)) reasons.push(templateReason('template.embedded_url', `Chat template text carries ${shape}`));
   const escaped = findEscapedAscii(template);
   if (escaped.length > 0) reasons.push(templateReason('template.ssti', `String literal hides ${JSON.stringify(escaped.join('').slice(0, 16))} behind escapes`));
 
