@@ -24,4 +24,5 @@ export { loadTrustedKeys } from './checks/provenance/load-trusted-keys.js';
 export { isBundle, unpackBundle, BundleError, type BundleManifest, type UnpackedBundle } from './bundle/index.js';
 export { DEFAULT_YARA_RULES, compileYaraRules, scanFileWithYara, type YaraMatch } from './checks/yara/index.js';
 export { quarantinePaths, type QuarantinePaths } from './jobs/quarantine-paths.js';
+export { isolatedNodeCommand } from './worker/run-scan-worker.js';
 export { JOB_STATES, type Job, type JobState } from './jobs/job-store.js';

@@ -36,14 +36,7 @@ const MAX_LINE_BYTES = 8 * 1024 * 1024;
  * a `keep-scan@` unit. Any crash, timeout or garbage answer is a refusal.
  */
 export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLimits, onProgress?: (progress: WorkerProgress) => void): Promise<WorkerOutcome> {
-  const dataBytes = limits.memoryMiB * 1024 * 1024;
-  const heapMiB = Math.max(64, Math.floor(limits.memoryMiB / 2));
-  const node = [process.execPath, `--max-old-space-size=${heapMiB}`, WORKER_MAIN];
-  const limited = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--data=${dataBytes}`, '--', ...node] : node;
-  const isolated = process.getuid?.() === 0
-    ? ['/usr/bin/unshare', '--net', '--', '/usr/bin/setpriv', `--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups', '--no-new-privs', '--', ...limited]
-    : limited;
-  const [command, ...args] = isolated as [string, ...string[]];
+  const [command, ...args] = isolatedNodeCommand(WORKER_MAIN, limits.memoryMiB);
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', file.fd] }) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
     let settled = false;
@@ -102,6 +95,21 @@ export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLi
     // stdin stays open while the worker runs: its end tells the worker we are gone.
     child.stdin.write(`${JSON.stringify(job)}\n`);
   });
+}
+
+/**
+ * The argv that runs `script` with Node the way every scan worker runs: a V8 heap
+ * cap and a data-segment limit, and, when started as root, a fresh network namespace
+ * and uid/gid 65534 with no groups and no_new_privs. Spawn it with `env: {}`.
+ */
+export function isolatedNodeCommand(script: string, memoryMiB: number): [string, ...string[]] {
+  const heapMiB = Math.max(64, Math.floor(memoryMiB / 2));
+  const node = [process.execPath, `--max-old-space-size=${heapMiB}`, script];
+  const limited = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--data=${memoryMiB * 1024 * 1024}`, '--', ...node] : node;
+  const isolated = process.getuid?.() === 0
+    ? ['/usr/bin/unshare', '--net', '--', '/usr/bin/setpriv', `--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups', '--no-new-privs', '--', ...limited]
+    : limited;
+  return isolated as [string, ...string[]];
 }
 
 function parseLine(line: string): ReturnType<typeof workerMessageSchema.parse> | null {
