@@ -49,6 +49,13 @@ async function eventsOf(dev: RunningLauncher, jobId: string): Promise<string[]> 
 
 const FINAL = (job: JobView): boolean => ['passed', 'rejected', 'failed'].includes(job.state);
 
+function upload(dev: RunningLauncher, name: string, body: Uint8Array, token = submitToken(dev.stateDir)): Promise<Response> {
+  const address = (dev.endpoints['keep-quarantine'] as string).replace(/^tcp:/, '');
+  return fetch(`http://${address}/v1/uploads?name=${encodeURIComponent(name)}`, {
+    method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+  });
+}
+
 test('files dropped in the inbox become jobs that end passed or rejected with reasons, all in the audit chain', async () => {
   const dev = await startLauncher();
   try {
@@ -69,6 +76,17 @@ test('files dropped in the inbox become jobs that end passed or rejected with re
     assert.deepEqual(await eventsOf(dev, passed.id), ['state'], 'a finished job streams its final state and closes');
     assert.deepEqual(readdirSync(join(dev.stateDir, 'quarantine', 'inbox')), ['.partial']);
     assert.ok(existsSync(join(dev.stateDir, 'quarantine', 'rejected', rejected.id)), 'the rejected file is kept for the retention period');
+
+    // A streamed upload becomes a job the same way; bad names and tokens are refused before a byte is kept.
+    const uploaded = await upload(dev, 'uploaded.gguf', buildLlamaGguf({ tensorType: 'Q4_0' }));
+    assert.equal(uploaded.status, 202);
+    const uploadJob = (await uploaded.json() as { job: JobView }).job;
+    assert.equal((await waitForJob(dev, 'uploaded.gguf', FINAL)).state, 'passed');
+    assert.equal(uploadJob.fileName, 'uploaded.gguf');
+    assert.equal((await upload(dev, '../escape.gguf', new Uint8Array(8))).status, 400);
+    const reader = readFileSync(join(dev.stateDir, 'credentials', 'token.audit-read'), 'utf8').trim();
+    assert.equal((await upload(dev, 'x.gguf', new Uint8Array(8), reader)).status, 403);
+    assert.deepEqual(readdirSync(join(dev.stateDir, 'quarantine', 'jobs')).filter((d) => d.startsWith('.')), [], 'no half-written upload left');
   } finally {
     assert.equal(await dev.stop('SIGINT'), 0);
   }
@@ -77,7 +95,7 @@ test('files dropped in the inbox become jobs that end passed or rejected with re
   const tail = runKeepctl(['audit', 'tail', '--json', '-n', '50', '--state', dev.stateDir]);
   const rows = (tail.json as { events: { service: string; action: string; reason: string; details: Record<string, unknown> }[] }).events.filter((e) => e.service === 'quarantine');
   const outcomes = rows.filter((r) => r.action.startsWith('quarantine.job_')).map((r) => `${r.action}:${r.reason}`).sort();
-  assert.deepEqual(outcomes, ['quarantine.job_passed:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_rejected:pickle.detected']);
+  assert.deepEqual(outcomes, ['quarantine.job_passed:ok', 'quarantine.job_passed:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_rejected:pickle.detected']);
   rmSync(dev.stateDir, { recursive: true, force: true });
 });
 
