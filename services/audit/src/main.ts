@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, createLogger, createNotifier, headFilePath, listen, loadConfig, loadMacKeys,
+  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, createNotifier, headFilePath, listen, loadConfig, loadMacKeys,
   loadSigningKey, loadTokenDigests, migrate, openStore, parseListenAddress, publicKeyOf, readEnv, readHexKey,
   runService, storePath, systemClock, KeepError,
 } from '@keep/core';
@@ -14,8 +14,7 @@ async function main(): Promise<void> {
   const env = readEnv();
   const { config } = loadConfig({ service: 'audit', schema: auditConfigSchema, env });
   const log = createLogger({ service: 'keep-audit', level: config.logLevel });
-  const credentials = config.credentialsDir;
-  if (credentials === undefined) throw new KeepError('credential.missing', 'No credential directory: set $CREDENTIALS_DIRECTORY (systemd) or credentialsDir', { status: 500 });
+  const credentials = credentialsDirOf(config);
   const headFile = config.headFile ?? headFilePath(config.stateDir);
   mkdirSync(dirname(headFile), { recursive: true, mode: 0o750 });
 

@@ -13,7 +13,7 @@ export { createLogger, type Logger, type LogLevel } from './log.js';
 export { readEnv, ENV_DOCS, type KeepEnv } from './config/env.js';
 export { configReference, type DocumentedSchema } from './config/config-reference.js';
 export { loadConfig, loadYamlFile, type LoadedConfig } from './config/load-config.js';
-export { serviceConfig, listenSchema, type BaseServiceConfig } from './config/base-config.js';
+export { serviceConfig, listenSchema, credentialsDirOf, type BaseServiceConfig } from './config/base-config.js';
 export { parseListenAddress, formatListenAddress, type ListenAddress } from './config/listen-address.js';
 
 export { openStore, assertSynchronousFull, synchronousSetting, type Store } from './store/open-store.js';

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import {
-  AuditWriter, KeepError, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
   parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
 import { createQuarantineApp } from './app.js';
@@ -22,8 +22,7 @@ async function main(): Promise<void> {
   const env = readEnv();
   const { config } = loadConfig({ service: 'quarantine', schema: quarantineConfigSchema, env });
   const log = createLogger({ service: 'keep-quarantine', level: config.logLevel });
-  const credentials = config.credentialsDir;
-  if (credentials === undefined) throw new KeepError('credential.missing', 'No credential directory: set $CREDENTIALS_DIRECTORY (systemd) or credentialsDir', { status: 500 });
+  const credentials = credentialsDirOf(config);
   const policyFile = config.policyFile ?? join(env.configDir ?? '/etc/keep', 'policy', 'quarantine.yaml');
   const policy = loadQuarantinePolicy(policyFile, true);
   const settings = loadScanSettings(policy);

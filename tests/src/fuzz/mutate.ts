@@ -69,11 +69,5 @@ export function mutate(seeds: readonly Uint8Array[], rng: Rng): Uint8Array {
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeepError } from '../errors.js';
 import { parseListenAddress } from './listen-address.js';
 
 /** A listener string, checked for loopback-only at parse time. */
@@ -38,3 +39,11 @@ export function serviceConfig<Shape extends z.ZodRawShape>(defaultSocket: string
 }
 
 export type BaseServiceConfig = z.output<ReturnType<typeof serviceConfig<{}>>>;
+
+/** The credential directory a service was given (systemd's `$CREDENTIALS_DIRECTORY` or `credentialsDir`); none stops start-up. */
+export function credentialsDirOf(config: { credentialsDir?: string | undefined }): string {
+  if (config.credentialsDir === undefined) {
+    throw new KeepError('credential.missing', 'No credential directory: set $CREDENTIALS_DIRECTORY (systemd) or credentialsDir', { status: 500 });
+  }
+  return config.credentialsDir;
+}

@@ -27,13 +27,7 @@ export interface CorpusCase {
 export const hostile = (name: string, attack: string, expect: string, bytes: Uint8Array): CorpusCase => ({ name, attack, expect, bytes });
 
 export function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
 
 export const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);

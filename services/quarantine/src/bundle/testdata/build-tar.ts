@@ -143,11 +143,5 @@ function size(header: Uint8Array, value: number): void {
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
