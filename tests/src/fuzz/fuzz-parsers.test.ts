@@ -11,6 +11,11 @@ const FINDINGS = fileURLToPath(new URL('../../../fuzz-findings', import.meta.url
 const SECONDS = 10;
 /** Fixed, so a test run is reproducible; `npm run fuzz` picks a new seed each run. */
 const SEED = 20260101;
+/**
+ * An input still running after this long is a hang. Generous: a loaded CI machine must
+ * not turn a slow-but-finite parse into a finding; a real hang runs forever anyway.
+ */
+const HANG_MS = 10_000;
 
 function describeReport(report: FuzzReport): string {
   const outcomes = Object.entries(report.outcomes).sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o} ${n}`).join(', ');
@@ -21,7 +26,7 @@ describe('parser fuzzing', () => {
   const reports = new Map<string, FuzzReport>();
   before(async () => {
     // Both targets at once, each in its own worker: the suite pays ~10 s, not 20.
-    for (const report of await Promise.all(['gguf', 'safetensors'].map((target) => runFuzz({ target, seconds: SECONDS, seed: SEED, findingsDir: FINDINGS })))) {
+    for (const report of await Promise.all(['gguf', 'safetensors'].map((target) => runFuzz({ target, seconds: SECONDS, seed: SEED, findingsDir: FINDINGS, deadlineMs: HANG_MS })))) {
       reports.set(report.target, report);
     }
   });
