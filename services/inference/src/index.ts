@@ -1,0 +1,2 @@
+/** @keep/inference: verified model loading and the OpenAI-compatible chat API. */
+export {};

@@ -1,0 +1,2 @@
+/** @keep/registry: promoted models by content hash. */
+export {};
