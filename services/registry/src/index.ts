@@ -1,2 +1,3 @@
-/** @keep/registry: promoted models by content hash. */
-export {};
+/** @keep/registry: promoted models by content hash. Other services read the catalog through these. */
+export { CATALOG_MIGRATIONS } from './catalog/catalog-schema.js';
+export { findModel, listModels, insertModel, type ModelRecord, type TensorDigest } from './catalog/model-catalog.js';
