@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import {
-  AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
-  parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
+  AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  parseListenAddress, readCredentialText, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
 import { createQuarantineApp } from './app.js';
 import { quarantineConfigSchema } from './config.js';
@@ -14,6 +14,7 @@ import { ensureQuarantineDirs, quarantinePaths } from './jobs/quarantine-paths.j
 import { loadScanSettings } from './pipeline/scan-settings.js';
 import { scanImport } from './pipeline/scan-import.js';
 import { loadQuarantinePolicy } from './policy/quarantine-policy.js';
+import { registryPromoter } from './jobs/registry-client.js';
 
 const DAY_MS = 86_400_000;
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     maxConcurrentJobs: config.maxConcurrentJobs,
     keepRejectedMs: config.keepRejectedDays * DAY_MS,
     clock: systemClock,
+    requestPromotion: registryPromoter(() => endpointOf(config.stateDir, 'keep-registry'), readCredentialText(credentials, 'token.registry-promote')),
   });
   let watcherError: unknown = null;
   const watcher = new InboxWatcher({

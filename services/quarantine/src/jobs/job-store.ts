@@ -33,6 +33,8 @@ interface JobRow {
 
 export interface JobOutcome {
   state: 'passed' | 'rejected' | 'failed';
+  /** The model's name as the pipeline settled it (a bundle manifest's, else the file's). */
+  name?: string;
   format: string | null;
   sha256: string | null;
   provenance: string | null;
@@ -84,12 +86,17 @@ export class JobStore {
   }
 
   finish(id: string, outcome: JobOutcome): Job {
-    this.db.prepare(`UPDATE quarantine_jobs SET state = ?, stage = NULL, format = ?, sha256 = ?, provenance = ?, reasons = ?, stages = ?, evidence = ?,
+    this.db.prepare(`UPDATE quarantine_jobs SET state = ?, name = coalesce(?, name), stage = NULL, format = ?, sha256 = ?, provenance = ?, reasons = ?, stages = ?, evidence = ?,
       bytes_scanned = CASE WHEN ? = 'passed' THEN size ELSE bytes_scanned END, updated_at = ? WHERE id = ?`).run(
-      outcome.state, outcome.format, outcome.sha256, outcome.provenance, JSON.stringify(outcome.reasons), JSON.stringify(outcome.stages),
+      outcome.state, outcome.name ?? null, outcome.format, outcome.sha256, outcome.provenance, JSON.stringify(outcome.reasons), JSON.stringify(outcome.stages),
       JSON.stringify(outcome.evidence), outcome.state, this.now(), id,
     );
     return this.get(id) as Job;
+  }
+
+  /** Records what happened when the job was offered to the registry, whatever the outcome. */
+  recordPromotion(id: string, promotion: Record<string, unknown>): void {
+    this.db.prepare(`UPDATE quarantine_jobs SET evidence = json_set(evidence, '$.promotion', json(?)), updated_at = ? WHERE id = ?`).run(JSON.stringify(promotion), this.now(), id);
   }
 
   /** Moves a job to a later state only from the states given; false when it was not in one of them. */

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditWriter, Logger } from '@keep/core';
+import { KeepError, isKeepError, type AuditWriter, type Logger } from '@keep/core';
 import type { Reason } from '../pipeline/reason.js';
 import type { ScanInput, ScanProgress, ScanReport } from '../pipeline/scan-report.js';
 import type { QuarantinePolicy, SourceKind } from '../policy/quarantine-policy.js';
 import { claimInboxEntry } from './claim-inbox-entry.js';
 import type { JobEvents } from './job-events.js';
 import type { Job, JobStore } from './job-store.js';
-import { newJobId, type QuarantinePaths } from './quarantine-paths.js';
+import { newJobId, SAFE_FILE_NAME, type QuarantinePaths } from './quarantine-paths.js';
+import type { RequestPromotion } from './registry-client.js';
 
 export interface QuarantineOptions {
   jobs: JobStore;
@@ -22,6 +23,8 @@ export interface QuarantineOptions {
   maxConcurrentJobs: number;
   keepRejectedMs: number;
   clock: () => number;
+  /** Offers a passed job's file to keep-registry. */
+  requestPromotion: RequestPromotion;
 }
 
 /** Progress rows are written at most this often per job; SSE subscribers see every step. */
@@ -117,6 +120,50 @@ export class Quarantine {
     return job;
   }
 
+  /**
+   * Offers a passed job to the registry: its model file moves to `staging/<id>/`, where
+   * the registry copies and re-hashes it itself. On success the job is `promoted` and
+   * its files are gone; on refusal it stays `passed` (the file back in its job dir) and
+   * the registry's code is recorded in the row and the audit chain.
+   */
+  async promote(jobId: string, actor: string, name?: string): Promise<Job> {
+    const job = this.o.jobs.get(jobId);
+    if (!job) throw new KeepError('quarantine.job_not_found', `No job ${jobId}`, { status: 404 });
+    if (job.state !== 'passed' || job.sha256 === null || (job.format !== 'gguf' && job.format !== 'safetensors')) {
+      throw new KeepError('quarantine.bad_state', `Job ${jobId} is ${job.state}: only passed jobs can be promoted`, { status: 409 });
+    }
+    const modelName = name ?? job.name ?? job.fileName.replace(/\.(gguf|safetensors)$/i, '');
+    if (!SAFE_FILE_NAME.test(modelName)) throw new KeepError('quarantine.bad_name', `"${modelName.slice(0, 80)}" is not an accepted model name`, { status: 400 });
+    const modelFile = this.modelFileOf(job);
+    const stagingDir = join(this.o.paths.staging, jobId);
+    const staged = join(stagingDir, 'model');
+    mkdirSync(stagingDir, { recursive: true, mode: 0o750 });
+    renameSync(modelFile, staged);
+    chmodSync(staged, 0o640);
+    try {
+      await this.o.requestPromotion({
+        jobId, name: modelName, stagedPath: staged, sha256: job.sha256, format: job.format,
+        source: job.source, provenance: { status: job.provenance ?? 'unsigned' },
+        chatTemplateSha256: chatTemplateSha256Of(job.evidence), evidence: job.evidence, promotedBy: actor,
+      });
+    } catch (error) {
+      renameSync(staged, modelFile);
+      rmSync(stagingDir, { recursive: true, force: true });
+      const code = isKeepError(error) ? error.code : 'http.upstream_error';
+      this.o.jobs.recordPromotion(jobId, { ok: false, code, by: actor, at: this.o.clock() });
+      await this.o.audit.append({ actor, action: 'quarantine.promotion_failed', target: jobId, decision: 'error', reason: code, details: { sha256: job.sha256, name: modelName } });
+      throw error;
+    }
+    rmSync(stagingDir, { recursive: true, force: true });
+    rmSync(join(this.o.paths.jobs, jobId), { recursive: true, force: true });
+    this.o.jobs.recordPromotion(jobId, { ok: true, name: modelName, by: actor, at: this.o.clock() });
+    this.o.jobs.transition(jobId, ['passed'], 'promoted');
+    const promoted = this.o.jobs.get(jobId) as Job;
+    await this.o.audit.append({ actor, action: 'quarantine.job_promoted', target: jobId, decision: 'allow', details: { sha256: job.sha256, name: modelName } });
+    this.o.events.publish({ type: 'state', job: promoted });
+    return promoted;
+  }
+
   /** Resolves once nothing is queued or running (tests, drain). */
   idle(): Promise<void> {
     if (this.queue.length === 0 && this.running.size === 0) return Promise.resolve();
@@ -130,6 +177,12 @@ export class Quarantine {
 
   jobFile(job: Pick<Job, 'id' | 'fileName'>): string {
     return join(this.o.paths.jobs, job.id, job.fileName);
+  }
+
+  /** The model inside a job: the file itself, or the one a bundle unpacked. */
+  private modelFileOf(job: Job): string {
+    const bundle = job.evidence['bundle'] as { modelFile?: unknown } | undefined;
+    return typeof bundle?.modelFile === 'string' ? join(this.o.paths.jobs, job.id, 'bundle', bundle.modelFile) : this.jobFile(job);
   }
 
   private enqueue(jobId: string): void {
@@ -172,13 +225,16 @@ export class Quarantine {
       }
     });
     const outcome = {
-      format: report.format, sha256: report.sha256, provenance: report.provenance.status,
+      name: report.name, format: report.format, sha256: report.sha256, provenance: report.provenance.status,
       reasons: report.reasons, stages: report.stages, evidence: report.evidence,
     };
     if (report.verdict === 'accepted') {
       const finished = this.o.jobs.finish(jobId, { state: 'passed', ...outcome });
       await this.auditOutcome(finished);
       this.o.events.publish({ type: 'state', job: finished });
+      if (this.o.policy().promotion.mode === 'auto') {
+        await this.promote(jobId, 'policy:auto').catch((error: unknown) => this.o.log.warn('automatic promotion failed', { jobId, error }));
+      }
     } else {
       this.moveToRejected(job);
       const finished = this.o.jobs.finish(jobId, { state: 'rejected', ...outcome });
@@ -225,6 +281,12 @@ export class Quarantine {
       details: { codes, sha256: job.sha256, format: job.format, size: job.size, provenance: job.provenance, fileName: job.fileName },
     });
   }
+}
+
+function chatTemplateSha256Of(evidence: Record<string, unknown>): string | null {
+  const scan = evidence['scan'] as { static?: { chatTemplates?: Record<string, { sha256?: unknown }> } } | undefined;
+  const sha = scan?.static?.chatTemplates?.['tokenizer.chat_template']?.sha256;
+  return typeof sha === 'string' ? sha : null;
 }
 
 function freeBytes(dir: string): number {

@@ -29,7 +29,7 @@ export interface ScanSettings {
  */
 export async function scanModel(input: ScanInput, settings: ScanSettings, onProgress?: (progress: ScanProgress) => void): Promise<ScanReport> {
   const { policy } = settings;
-  const name = input.name ?? basename(input.fileName);
+  const name = input.name ?? basename(input.fileName).replace(/\.(gguf|safetensors)$/i, '');
   const reasons: Reason[] = [];
   const stages: StageReport[] = [];
   const evidence: Record<string, unknown> = {};

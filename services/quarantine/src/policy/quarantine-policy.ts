@@ -42,6 +42,10 @@ export const quarantinePolicySchema = z.strictObject({
     enabled: z.boolean().default(true).describe('Run the YARA pass over the whole file'),
     extraRulesFile: z.string().startsWith('/').optional().describe('More YARA rules, compiled with the defaults'),
   }).default({ enabled: true }),
+  promotion: z.strictObject({
+    mode: z.enum(['manual', 'auto']).default('manual')
+      .describe('`manual`: a passed job waits for an admin to promote it; `auto`: every passed job is offered to the registry at once'),
+  }).default({ mode: 'manual' }),
   limits: z.strictObject({
     maxFileBytes: z.number().int().positive().max(1024 * GiB).default(256 * GiB).describe('Largest model file accepted'),
     workerTimeoutMs: z.number().int().min(1000).max(24 * 3_600_000).default(2 * 3_600_000)

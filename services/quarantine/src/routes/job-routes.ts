@@ -17,12 +17,13 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.coerce.number().int().positive().optional(),
 });
+const promoteBody = z.strictObject({ name: z.string().min(1).max(200).optional() });
 const jobId = z.string().regex(/^[0-9a-z]{9}-[0-9a-f]{16}$/, 'not a job id');
 
 const FINAL_STATES: ReadonlySet<string> = new Set(['passed', 'rejected', 'promoted', 'discarded', 'failed']);
 const HEARTBEAT_MS = 15_000;
 
-/** Jobs: list, one job, its live events (SSE), discard. Reading needs submit or admin; changing needs admin. */
+/** Jobs: list, one job, its live events (SSE), promote, discard. Reading needs submit or admin; changing needs admin. */
 export function jobRoutes(deps: JobRouteDeps): Router {
   const router = Router();
   const read = requireScope(deps.tokens, 'quarantine:submit', 'quarantine:admin');
@@ -46,6 +47,13 @@ export function jobRoutes(deps: JobRouteDeps): Router {
   router.get('/jobs/:id/events', read, (req, res) => {
     const job = jobOf(req);
     streamJobEvents(req, res, job, deps.events);
+  });
+
+  router.post('/jobs/:id/promote', admin, async (req, res) => {
+    const job = jobOf(req);
+    const body = parseInput(promoteBody, req.body ?? {});
+    const promoted = await deps.quarantine.promote(job.id, `token:${String(res.locals['scope'])}`, body.name);
+    res.json({ job: promoted });
   });
 
   router.post('/jobs/:id/discard', admin, async (req, res) => {
