@@ -1,5 +1,5 @@
 import {
-  AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
   parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
 import { createRegistryApp } from './app.js';
@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const paths = modelPaths(config.stateDir, config.stagingDir);
 
   const store = openStore(storePath(config.stateDir));
+  // The chain's tables too: the registry may start before keep-audit (migrations are idempotent).
+  migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'registry', CATALOG_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'registry', macKey: readHexKey(credentials, 'mac.registry'), clock: systemClock });
   const verifier = new ModelVerifier({ store, audit, clock: systemClock, log });

@@ -66,13 +66,18 @@ async function promote(deps: PromotionDeps, request: PromotionRequest, actor: st
   }
   const final = modelFile(deps.paths.modelsDir, request.sha256);
   let digest: FileDigest;
+  let committed = false;
   try {
     digest = await checkCopy(copy, staged.size, request);
     await copy.handle.chmod(0o444);
     await copy.handle.sync();
     await copy.handle.close();
     await commitFile(copy.path, final);
+    committed = true;
     fsyncDir(deps.paths.modelsDir);
+  } catch (error) {
+    if (committed) await unlink(final).catch(() => {});
+    throw error;
   } finally {
     await copy.discard();
   }
@@ -83,7 +88,11 @@ async function promote(deps: PromotionDeps, request: PromotionRequest, actor: st
       actor, action: 'registry.promoted', target: `sha256:${model.sha256}`, decision: 'allow', reason: 'ok',
       details: { name: model.name, jobId: model.jobId, format: model.format, size: model.size, tensors: model.tensorManifest.length, promotedBy: model.promotedBy, source: model.source, provenance: model.provenance },
     });
-    insertCatalogRow(deps.store, model);
+    // Checked again inside the transaction: another promotion may have taken the name meanwhile.
+    deps.store.transaction(() => {
+      if (refuseDuplicates(deps.store, request)) throw registryError('registry.duplicate_model', 409, `Model sha256:${request.sha256} is already stored`);
+      insertModel(deps.store, model);
+    }).immediate();
     return { created: true, model: findModel(deps.store, `sha256:${model.sha256}`) as ModelRecord };
   } catch (error) {
     // Nothing half-promoted stays: the file goes with the row it never got.
@@ -121,18 +130,6 @@ async function commitFile(temp: string, final: string): Promise<void> {
     await link(temp, final);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw registryError('registry.duplicate_model', 409, `Model file ${final} already exists`);
-    throw error;
-  }
-}
-
-function insertCatalogRow(store: Store, model: Parameters<typeof insertModel>[1]): void {
-  try {
-    insertModel(store, model);
-  } catch (error) {
-    if (isKeepError(error)) throw error;
-    const message = (error as Error).message;
-    if (/UNIQUE.*registry_models\.name/.test(message)) throw registryError('registry.duplicate_name', 409, `Model name ${model.name} is taken`);
-    if (/UNIQUE.*registry_models\.sha256|PRIMARY KEY/.test(message)) throw registryError('registry.duplicate_model', 409, `Model sha256:${model.sha256} is already stored`);
     throw error;
   }
 }

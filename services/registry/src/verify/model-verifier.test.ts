@@ -114,3 +114,23 @@ test('ModelVerifier.verifyAll() checks every model and audits a summary; contain
     await fx.close();
   }
 });
+
+test('ModelVerifier.start() runs verify-all on its schedule, and a failure lands in the row and the chain', async () => {
+  const fx = registryFixture();
+  try {
+    const model = await promoted(fx);
+    flipByte(model.file, (model.tensorManifest[0]?.start ?? 0) + 3);
+    fx.verifier.start(20);
+    const deadline = Date.now() + 5000;
+    while (findModel(fx.store, 'tiny')?.verifyOk !== false && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    fx.verifier.stop();
+    await fx.verifier.verifyAll('test'); // joins a run in flight, so the close below does not race it
+    const row = findModel(fx.store, 'tiny');
+    assert.deepEqual([row?.verifyOk, row?.verifyCode, row?.state], [false, 'registry.tensor_mismatch', 'contained']);
+    const audited = await fx.audited();
+    assert.ok(audited.includes('registry.verify_failed registry.tensor_mismatch'));
+    assert.ok(audited.includes('registry.verify_all registry.verify_failed'));
+  } finally {
+    await fx.close();
+  }
+});
