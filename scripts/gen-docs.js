@@ -6,11 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configReference } from '@keep/core';
 import { auditConfigSchema } from '@keep/audit';
+import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
 
 // One line per config or policy file.
 const SCHEMAS = [
   { unit: 'keep-audit', service: 'audit', schema: auditConfigSchema },
+  { unit: 'keep-registry', service: 'registry', schema: registryConfigSchema },
   { unit: 'keep-quarantine', service: 'quarantine', schema: quarantineConfigSchema },
   { unit: 'keep-quarantine policy (also `keepctl scan --policy`)', service: 'policy/quarantine', schema: quarantinePolicySchema },
 ];

@@ -12,6 +12,13 @@ commands:
   scan FILE [--policy PATH] [--signature PATH]
                                        run the quarantine's static pipeline on a model
                                        file or bundle, offline (exit 1 if rejected)
+  models list                          promoted models, their state and last verify
+  models show NAME                     one model (NAME or sha256:HEX)
+  models verify NAME | --all           re-hash file and tensors (exit 1 if any fails;
+                                       a failing model is contained)
+  models contain NAME --reason TEXT    stop inference from serving a model
+  models release NAME                  back to active after a passing verify
+  models rm NAME                       delete a model
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -29,11 +36,13 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       lines: { type: 'string', short: 'n' },
       policy: { type: 'string' },
       signature: { type: 'string' },
+      all: { type: 'boolean' },
+      reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const json = values.json ?? false;
-  const command = positionals[0] === 'scan' ? 'scan' : positionals.join(' ');
+  const command = positionals[0] === 'scan' ? 'scan' : positionals[0] === 'models' ? `models ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -51,9 +60,33 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     }
     case 'audit tail':
       return { result: (await import('./commands/audit-tail.js')).auditTail(await context(), values), json };
+    case 'models list':
+      return { result: await (await import('./commands/models-list.js')).modelsList(await context()), json };
+    case 'models show':
+      return { result: await (await import('./commands/models-show.js')).modelsShow(await context(), oneRef(positionals, 'show NAME')), json };
+    case 'models verify': {
+      const [, , ref, ...extra] = positionals;
+      if (extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl models verify NAME | --all');
+      return { result: await (await import('./commands/models-verify.js')).modelsVerify(await context(), ref, values.all ?? false), json };
+    }
+    case 'models contain': {
+      if (values.reason === undefined || values.reason.trim() === '') throw new KeepError('usage.invalid', 'usage: keepctl models contain NAME --reason TEXT');
+      return { result: await (await import('./commands/models-contain.js')).modelsContain(await context(), oneRef(positionals, 'contain NAME --reason TEXT'), values.reason), json };
+    }
+    case 'models release':
+      return { result: await (await import('./commands/models-release.js')).modelsRelease(await context(), oneRef(positionals, 'release NAME')), json };
+    case 'models rm':
+      return { result: await (await import('./commands/models-rm.js')).modelsRm(await context(), oneRef(positionals, 'rm NAME')), json };
     default:
       throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
   }
+}
+
+/** The one NAME after `models <verb>`. */
+function oneRef(positionals: string[], usage: string): string {
+  const [, , ref, ...extra] = positionals;
+  if (ref === undefined || extra.length > 0) throw new KeepError('usage.invalid', `usage: keepctl models ${usage}`);
+  return ref;
 }
 
 const argv = process.argv.slice(2);

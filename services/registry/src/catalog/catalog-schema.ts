@@ -35,4 +35,11 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'verify code',
+    // The stable code of the last verify (`registry.tensor_mismatch`), so the dashboard
+    // can branch on it rather than parse `verify_detail`.
+    up: (db) => db.exec('ALTER TABLE registry_models ADD COLUMN verify_code TEXT'),
+  },
 ];

@@ -28,13 +28,15 @@ export interface ModelRecord {
   verifiedAt: number | null;
   verifyOk: boolean | null;
   verifyDetail: string | null;
+  /** `ok` or the registry code of the last verify's failure. */
+  verifyCode: string | null;
 }
 
 interface ModelRow {
   sha256: string; name: string; format: 'gguf' | 'safetensors'; size: number; file: string; tensor_manifest: string;
   chat_template_sha256: string | null; source: string; provenance: string; evidence: string; job_id: string | null;
   promoted_by: string; promoted_at: number; state: 'active' | 'contained'; contained_reason: string | null;
-  verified_at: number | null; verify_ok: number | null; verify_detail: string | null;
+  verified_at: number | null; verify_ok: number | null; verify_detail: string | null; verify_code: string | null;
 }
 
 const SHA256_REF = /^sha256:([0-9a-f]{64})$/;
@@ -56,7 +58,7 @@ export function listModels(store: Store): ModelRecord[] {
 }
 
 /** Inserts a complete entry; the caller has already put the verified file in place. */
-export function insertModel(store: Store, model: Omit<ModelRecord, 'state' | 'containedReason' | 'verifiedAt' | 'verifyOk' | 'verifyDetail'>): void {
+export function insertModel(store: Store, model: Omit<ModelRecord, 'state' | 'containedReason' | 'verifiedAt' | 'verifyOk' | 'verifyDetail' | 'verifyCode'>): void {
   store.prepare(`INSERT INTO registry_models (sha256, name, format, size, file, tensor_manifest, chat_template_sha256, source, provenance,
     evidence, job_id, promoted_by, promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
     model.sha256, model.name, model.format, model.size, model.file, JSON.stringify(model.tensorManifest), model.chatTemplateSha256,
@@ -71,6 +73,6 @@ function toRecord(row: ModelRow): ModelRecord {
     source: JSON.parse(row.source) as ModelRecord['source'], provenance: JSON.parse(row.provenance) as ModelRecord['provenance'],
     evidence: JSON.parse(row.evidence) as Record<string, unknown>, jobId: row.job_id, promotedBy: row.promoted_by, promotedAt: row.promoted_at,
     state: row.state, containedReason: row.contained_reason, verifiedAt: row.verified_at,
-    verifyOk: row.verify_ok === null ? null : row.verify_ok === 1, verifyDetail: row.verify_detail,
+    verifyOk: row.verify_ok === null ? null : row.verify_ok === 1, verifyDetail: row.verify_detail, verifyCode: row.verify_code,
   };
 }

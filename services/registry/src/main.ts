@@ -1,0 +1,70 @@
+import {
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
+} from '@keep/core';
+import { createRegistryApp } from './app.js';
+import { CATALOG_MIGRATIONS } from './catalog/catalog-schema.js';
+import { findModel } from './catalog/model-catalog.js';
+import { listModelHashes } from './catalog/model-updates.js';
+import { registryConfigSchema } from './config.js';
+import { modelPaths } from './files/model-paths.js';
+import { recoverModels } from './files/recover-models.js';
+import { ModelVerifier } from './verify/model-verifier.js';
+
+const SELF = 'service:keep-registry';
+
+/** keep-registry: promoted models by content hash, their catalog, verify and containment. */
+async function main(): Promise<void> {
+  const env = readEnv();
+  const { config } = loadConfig({ service: 'registry', schema: registryConfigSchema, env });
+  const log = createLogger({ service: 'keep-registry', level: config.logLevel });
+  const credentials = credentialsDirOf(config);
+  const paths = modelPaths(config.stateDir, config.stagingDir);
+
+  const store = openStore(storePath(config.stateDir));
+  // The chain's tables too: the registry may start before keep-audit (migrations are idempotent).
+  migrate(store, 'audit', AUDIT_MIGRATIONS);
+  migrate(store, 'registry', CATALOG_MIGRATIONS);
+  const audit = new AuditWriter({ store, service: 'registry', macKey: readHexKey(credentials, 'mac.registry'), clock: systemClock });
+  const verifier = new ModelVerifier({ store, audit, clock: systemClock, log });
+  // Before listening: a crash mid-promotion or mid-delete leaves debris only this clears.
+  const recovery = recoverModels(paths.modelsDir, listModelHashes(store));
+  let draining = false;
+  const app = createRegistryApp({
+    config, store, audit, verifier, paths, log, clock: systemClock,
+    maxModelBytes: config.maxModelBytes,
+    tokens: loadTokenDigests(credentials, 'keep-registry'),
+    isDraining: () => draining,
+  });
+  const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
+  await audit.append({ actor: SELF, action: 'service.start', decision: 'info', details: { endpoint } });
+  if (recovery.removedTemps.length + recovery.removedOrphans.length + recovery.unknown.length + recovery.missing.length > 0) {
+    log.warn('Recovered models dir', { ...recovery });
+    await audit.append({ actor: SELF, action: 'registry.recovered', decision: 'info', reason: recovery.missing.length > 0 ? 'registry.file_missing' : 'ok', details: { ...recovery } });
+  }
+  for (const sha of recovery.missing) {
+    const model = findModel(store, `sha256:${sha}`);
+    if (model) await verifier.verify(model, SELF);
+  }
+  verifier.start(config.verifyEveryMs);
+  runService({
+    service: 'keep-registry', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
+    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+    startDraining: () => {
+      draining = true;
+      verifier.stop();
+    },
+    alive: () => void store.prepare('SELECT 1').get(),
+    onStop: async () => {
+      await audit.append({ actor: SELF, action: 'service.stop', decision: 'info' });
+      await audit.close();
+      store.close();
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
+  process.stderr.write(`keep-registry: cannot start: ${detail}\n`);
+  process.exit(1);
+});
