@@ -7,12 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { configReference } from '@keep/core';
 import { auditConfigSchema } from '@keep/audit';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
+import { inferenceConfigSchema } from '@keep/inference';
 
 // One line per config or policy file.
 const SCHEMAS = [
   { unit: 'keep-audit', service: 'audit', schema: auditConfigSchema },
   { unit: 'keep-quarantine', service: 'quarantine', schema: quarantineConfigSchema },
   { unit: 'keep-quarantine policy (also `keepctl scan --policy`)', service: 'policy/quarantine', schema: quarantinePolicySchema },
+  { unit: 'keep-inference', service: 'inference', schema: inferenceConfigSchema },
 ];
 
 function reasonsReference() {
