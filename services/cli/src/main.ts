@@ -12,6 +12,8 @@ commands:
   scan FILE [--policy PATH] [--signature PATH]
                                        run the quarantine's static pipeline on a model
                                        file or bundle, offline (exit 1 if rejected)
+  chat NAME                            chat with a registry model: each stdin line is a
+                                       turn, replies stream as they are generated
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -33,7 +35,7 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     },
   });
   const json = values.json ?? false;
-  const command = positionals[0] === 'scan' ? 'scan' : positionals.join(' ');
+  const command = positionals[0] === 'scan' || positionals[0] === 'chat' ? positionals[0] : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -48,6 +50,11 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       const [, file, ...extra] = positionals;
       if (file === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl scan FILE [--json] [--policy PATH] [--signature PATH]');
       return { result: await (await import('./commands/scan.js')).scan(file, values), json };
+    }
+    case 'chat': {
+      const [, model, ...extra] = positionals;
+      if (model === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl chat NAME [--json]');
+      return { result: await (await import('./commands/chat.js')).chat(await context(), model), json };
     }
     case 'audit tail':
       return { result: (await import('./commands/audit-tail.js')).auditTail(await context(), values), json };
