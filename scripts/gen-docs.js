@@ -8,6 +8,7 @@ import { configReference } from '@keep/core';
 import { auditConfigSchema } from '@keep/audit';
 import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
+import { inferenceConfigSchema } from '@keep/inference';
 
 // One line per config or policy file.
 const SCHEMAS = [
@@ -15,6 +16,7 @@ const SCHEMAS = [
   { unit: 'keep-registry', service: 'registry', schema: registryConfigSchema },
   { unit: 'keep-quarantine', service: 'quarantine', schema: quarantineConfigSchema },
   { unit: 'keep-quarantine policy (also `keepctl scan --policy`)', service: 'policy/quarantine', schema: quarantinePolicySchema },
+  { unit: 'keep-inference', service: 'inference', schema: inferenceConfigSchema },
 ];
 
 function reasonsReference() {

@@ -19,6 +19,8 @@ commands:
   models contain NAME --reason TEXT    stop inference from serving a model
   models release NAME                  back to active after a passing verify
   models rm NAME                       delete a model
+  chat NAME                            chat with a registry model: each stdin line is a
+                                       turn, replies stream as they are generated
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -42,7 +44,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     },
   });
   const json = values.json ?? false;
-  const command = positionals[0] === 'scan' ? 'scan' : positionals[0] === 'models' ? `models ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
+  const command = positionals[0] === 'scan' || positionals[0] === 'chat' ? positionals[0]
+    : positionals[0] === 'models' ? `models ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -57,6 +60,11 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       const [, file, ...extra] = positionals;
       if (file === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl scan FILE [--json] [--policy PATH] [--signature PATH]');
       return { result: await (await import('./commands/scan.js')).scan(file, values), json };
+    }
+    case 'chat': {
+      const [, model, ...extra] = positionals;
+      if (model === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl chat NAME [--json]');
+      return { result: await (await import('./commands/chat.js')).chat(await context(), model), json };
     }
     case 'audit tail':
       return { result: (await import('./commands/audit-tail.js')).auditTail(await context(), values), json };

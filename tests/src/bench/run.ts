@@ -14,6 +14,7 @@ export interface BenchOptions {
 const BENCHES: Record<string, (options: BenchOptions) => Promise<Record<string, unknown>>> = {
   audit: auditBench,
   scan: async (options) => (await import('./scan-bench.js')).scanBench(options),
+  inference: async (options) => (await import('./inference-bench.js')).inferenceBench(options),
 };
 
 async function main(): Promise<void> {
