@@ -87,6 +87,18 @@ test('files dropped in the inbox become jobs that end passed or rejected with re
     const reader = readFileSync(join(dev.stateDir, 'credentials', 'token.audit-read'), 'utf8').trim();
     assert.equal((await upload(dev, 'x.gguf', new Uint8Array(8), reader)).status, 403);
     assert.deepEqual(readdirSync(join(dev.stateDir, 'quarantine', 'jobs')).filter((d) => d.startsWith('.')), [], 'no half-written upload left');
+
+    // keepctl import streams a file in and follows the job to its end.
+    const model = join(dev.stateDir, 'to-import.gguf');
+    writeFileSync(model, buildLlamaGguf({ tensorType: 'F16' }));
+    const imported = runKeepctl(['import', model, '--json', '--state', dev.stateDir]);
+    assert.equal(imported.status, 0, imported.stdout + imported.stderr);
+    assert.equal((imported.json as { job: JobView }).job.state, 'passed');
+    const pickle = join(dev.stateDir, 'pickle.gguf');
+    writeFileSync(pickle, Buffer.from('\x80\x02cos\nsystem\nq\x00.', 'latin1'));
+    const refused = runKeepctl(['import', pickle, '--json', '--state', dev.stateDir]);
+    assert.equal(refused.status, 1, refused.stdout);
+    assert.equal((refused.json as { job: JobView }).job.reasons[0]?.code, 'pickle.detected');
   } finally {
     assert.equal(await dev.stop('SIGINT'), 0);
   }
@@ -95,7 +107,7 @@ test('files dropped in the inbox become jobs that end passed or rejected with re
   const tail = runKeepctl(['audit', 'tail', '--json', '-n', '50', '--state', dev.stateDir]);
   const rows = (tail.json as { events: { service: string; action: string; reason: string; details: Record<string, unknown> }[] }).events.filter((e) => e.service === 'quarantine');
   const outcomes = rows.filter((r) => r.action.startsWith('quarantine.job_')).map((r) => `${r.action}:${r.reason}`).sort();
-  assert.deepEqual(outcomes, ['quarantine.job_passed:ok', 'quarantine.job_passed:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_rejected:pickle.detected']);
+  assert.deepEqual(outcomes, ['quarantine.job_passed:ok', 'quarantine.job_passed:ok', 'quarantine.job_passed:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_received:ok', 'quarantine.job_rejected:pickle.detected', 'quarantine.job_rejected:pickle.detected']);
   rmSync(dev.stateDir, { recursive: true, force: true });
 });
 

@@ -19,6 +19,8 @@ commands:
   models contain NAME --reason TEXT    stop inference from serving a model
   models release NAME                  back to active after a passing verify
   models rm NAME                       delete a model
+  import FILE                          send a model file or bundle to the quarantine and
+                                       follow its scan (exit 1 if rejected)
   chat NAME                            chat with a registry model: each stdin line is a
                                        turn, replies stream as they are generated
 
@@ -44,7 +46,7 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     },
   });
   const json = values.json ?? false;
-  const command = positionals[0] === 'scan' || positionals[0] === 'chat' ? positionals[0]
+  const command = ['scan', 'chat', 'import'].includes(positionals[0] ?? '') ? positionals[0] as string
     : positionals[0] === 'models' ? `models ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
@@ -60,6 +62,11 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       const [, file, ...extra] = positionals;
       if (file === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl scan FILE [--json] [--policy PATH] [--signature PATH]');
       return { result: await (await import('./commands/scan.js')).scan(file, values), json };
+    }
+    case 'import': {
+      const [, file, ...extra] = positionals;
+      if (file === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl import FILE [--json]');
+      return { result: await (await import('./commands/import.js')).importModel(await context(), file), json };
     }
     case 'chat': {
       const [, model, ...extra] = positionals;
