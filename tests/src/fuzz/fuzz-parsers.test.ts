@@ -48,7 +48,7 @@ describe('parser fuzzing', () => {
 test('runFuzz() records a hang and an exception with the iteration that replays them', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keep-fuzz-canary-'));
   try {
-    const report = await runFuzz({ target: 'canary', seconds: 2, seed: 1, findingsDir: dir, deadlineMs: 300 });
+    const report = await runFuzz({ target: 'canary', seconds: 8, seed: 1, findingsDir: dir, deadlineMs: 1000 });
     const found = report.findings.map(({ reason, iteration }) => `${reason}@${iteration}`);
     assert.ok(found.includes('hang@3'), found.join());
     assert.ok(found.includes('exception@5'), found.join());
