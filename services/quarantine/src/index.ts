@@ -23,6 +23,7 @@ export { parseModelLock, type ModelLock } from './checks/integrity/parse-model-l
 export { loadTrustedKeys } from './checks/provenance/load-trusted-keys.js';
 export { isBundle, unpackBundle, BundleError, type BundleManifest, type UnpackedBundle } from './bundle/index.js';
 export { DEFAULT_YARA_RULES, compileYaraRules, scanFileWithYara, type YaraMatch } from './checks/yara/index.js';
+export { BEHAVIOUR_REASONS, CANARY_SECRET, classifyCanaryReply, compareTemplateRenderings, type CanaryContext, type CanaryKind, type CanaryVerdict } from './checks/behaviour/index.js';
 export { quarantinePaths, type QuarantinePaths } from './jobs/quarantine-paths.js';
 export { isolatedNodeCommand } from './worker/run-scan-worker.js';
 export { JOB_STATES, type Job, type JobState } from './jobs/job-store.js';

@@ -11,8 +11,9 @@ import { readArchive } from './read-archive.js';
 // Create or fail: O_EXCL refuses any existing name, a dangling symlink included, and
 // O_NOFOLLOW says so twice. Names are flat, so no parent directory can be a link.
 const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-// Readable by the service group, never executable.
-const FILE_MODE = 0o640;
+// Never executable; readable by others, but only inside the private job dir: the unprivileged
+// scan worker re-opens the model through /proc/self/fd for the engine, which checks the file's mode.
+const FILE_MODE = 0o644;
 
 interface FileSink {
   readonly path: string;
@@ -75,7 +76,7 @@ async function drain(pending: FileSink[], created: string[]): Promise<void> {
     if (!sink.handle) {
       sink.handle = await open(sink.path, CREATE, FILE_MODE);
       created.push(sink.path);
-      // The umask may have taken bits away; set exactly 0640.
+      // The umask may have taken bits away; set exactly FILE_MODE.
       await sink.handle.chmod(FILE_MODE);
     }
     for (const chunk of sink.chunks.splice(0)) await writeAll(sink.handle, chunk);

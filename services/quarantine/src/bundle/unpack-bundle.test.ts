@@ -84,7 +84,7 @@ function rejectsBytes(archive: Uint8Array, code: BundleCode) {
   };
 }
 
-test('unpackBundle() unpacks a plain bundle: files 0640, digest checked, counts', async (t) => {
+test('unpackBundle() unpacks a plain bundle: files 0644 (the scan worker re-opens the model), digest checked, counts', async (t) => {
   const { d, result } = await unpack(t, buildTar(good));
   assert.deepEqual(result.manifest, manifest);
   assert.equal(result.modelPath, join(d.jobDir, 'model.gguf'));
@@ -95,7 +95,7 @@ test('unpackBundle() unpacks a plain bundle: files 0640, digest checked, counts'
   assert.deepEqual(new Uint8Array(await readFile(result.modelPath)), model);
   assert.equal(await readFile(join(d.jobDir, 'model.gguf.sig'), 'utf8'), 'signature bytes');
   assert.deepEqual((await readdir(d.jobDir)).sort(), ['manifest.json', 'model.gguf', 'model.gguf.sig']);
-  for (const name of await readdir(d.jobDir)) assert.equal((await stat(join(d.jobDir, name))).mode & 0o7777, 0o640, name);
+  for (const name of await readdir(d.jobDir)) assert.equal((await stat(join(d.jobDir, name))).mode & 0o7777, 0o644, name);
 });
 
 test('unpackBundle() unpacks a gzipped bundle, told apart by content', async (t) => {

@@ -20,12 +20,13 @@ function withInbox(run: (paths: QuarantinePaths, outside: string) => void): void
   }
 }
 
-test('a regular file is renamed into a private job dir', () => withInbox((paths) => {
-  writeFileSync(join(paths.inbox, 'tiny.gguf'), 'GGUF');
+test('a regular file is renamed into a private job dir, readable by the scan worker\'s user only through it', () => withInbox((paths) => {
+  writeFileSync(join(paths.inbox, 'tiny.gguf'), 'GGUF', { mode: 0o600 });
   const claim = claimInboxEntry(paths, 'tiny.gguf', 'job1', 1024);
   assert.ok(claim?.ok);
   assert.equal(readFileSync(join(paths.jobs, 'job1', 'tiny.gguf'), 'utf8'), 'GGUF');
   assert.equal(lstatSync(join(paths.jobs, 'job1')).mode & 0o777, 0o700);
+  assert.equal(lstatSync(join(paths.jobs, 'job1', 'tiny.gguf')).mode & 0o777, 0o644, 'the worker re-opens it through /proc/self/fd');
   assert.deepEqual(readdirSync(paths.inbox), ['.partial']);
 }));
 

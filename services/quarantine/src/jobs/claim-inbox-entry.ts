@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { ReasonTable } from '../pipeline/reason.js';
 import { SAFE_FILE_NAME, type QuarantinePaths } from './quarantine-paths.js';
@@ -44,6 +44,9 @@ export function claimInboxEntry(paths: QuarantinePaths, name: string, jobId: str
     rmSync(jobDir, { recursive: true, force: true });
     return outcome;
   }
+  // Readable by others inside the 0700 job dir: the unprivileged scan worker re-opens the
+  // model through /proc/self/fd for the engine, and that open checks the file's mode.
+  chmodSync(claimed, 0o644);
   return { ok: true, jobId, fileName: name, path: claimed, size: stats.size };
 }
 

@@ -8,6 +8,7 @@ import { PROVENANCE_REASONS } from '../checks/provenance/decide-provenance.js';
 import { SIGNATURE_REASONS } from '../checks/provenance/verify-detached-signature.js';
 import { TENSOR_REASONS } from '../checks/tensor-values/index.js';
 import { YARA_REASONS } from '../checks/yara/index.js';
+import { BEHAVIOUR_REASONS } from '../checks/behaviour/reasons.js';
 import { SCAN_CODES } from '../scan/scan-reasons.js';
 import { INBOX_REASONS } from '../jobs/claim-inbox-entry.js';
 import { FORMAT_POLICY_REASONS } from '../stages/format-stage.js';
@@ -33,6 +34,7 @@ export const REASON_TABLES: ReadonlyArray<{ title: string; reasons: ReasonTable 
   { title: 'Provenance', reasons: { ...SIGNATURE_REASONS, ...PROVENANCE_REASONS, ...SOURCE_KEY_REASONS } },
   { title: 'Static scan', reasons: { ...TEMPLATE_REASONS, ...METADATA_REASONS, ...TENSOR_REASONS, ...WEIGHT_POLICY_REASONS, ...SCAN_CODES } },
   { title: 'YARA', reasons: YARA_REASONS },
+  { title: 'Behaviour test', reasons: BEHAVIOUR_REASONS },
   { title: 'Scan worker', reasons: WORKER_REASONS },
 ];
 

@@ -7,7 +7,7 @@ import { notRun } from './stage.js';
 import { scanModel, type ScanSettings } from './scan-model.js';
 import type { ScanInput, ScanProgress, ScanReport } from './scan-report.js';
 
-const LATER_STAGES = ['source', 'format', 'integrity', 'provenance', 'static', 'yara', 'behaviour'] as const;
+const LATER_STAGES = ['source', 'format', 'static', 'yara', 'behaviour', 'integrity', 'provenance'] as const;
 
 /**
  * One import unit: a model file, or a bundle (a tar, gzipped or not, told apart by

@@ -1,7 +1,7 @@
 import { constants, type FileHandle, open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Reason } from './reason.js';
-import { notRun, runStage, type Stage } from './stage.js';
+import { notRun, runStage } from './stage.js';
 import type { ScanInput, ScanProgress, ScanReport } from './scan-report.js';
 import type { StageReport } from '../worker/worker-protocol.js';
 import { runScanWorker } from '../worker/run-scan-worker.js';
@@ -17,15 +17,14 @@ export interface ScanSettings {
   lock: ModelLock;
   /** Extra YARA rules from the policy's file, read by the caller. */
   extraYaraRules?: string;
-  /** The behaviour test (the inference service adds one); without it the stage is skipped. */
-  behaviour?: Stage<{ path: string; sha256: string; format: string }>;
 }
 
 /**
  * The whole pipeline on one file: source policy here; format gate, structure, static
- * scan, one-pass hash and tensor checks and YARA in an unprivileged worker process;
- * then integrity and provenance here against the hash the worker computed, and the
- * behaviour hook. A file is accepted only when no stage found a reason.
+ * scan, one-pass hash and tensor checks, YARA and the behaviour test in an
+ * unprivileged worker process; then integrity and provenance here against the hash
+ * the worker computed. Stages report in that order: source, format, static, yara,
+ * behaviour, integrity, provenance. A file is accepted only when no stage found a reason.
  */
 export async function scanModel(input: ScanInput, settings: ScanSettings, onProgress?: (progress: ScanProgress) => void): Promise<ScanReport> {
   const { policy } = settings;
@@ -42,7 +41,7 @@ export async function scanModel(input: ScanInput, settings: ScanSettings, onProg
   reasons.push(...source.outcome.reasons);
   if (source.outcome.evidence) evidence['source'] = source.outcome.evidence;
   if (reasons.length > 0) {
-    for (const stage of ['format', 'integrity', 'provenance', 'static', 'yara', 'behaviour'] as const) stages.push(notRun(stage, 'source refused'));
+    for (const stage of ['format', 'static', 'yara', 'behaviour', 'integrity', 'provenance'] as const) stages.push(notRun(stage, 'source refused'));
     return report('unknown', null, 0, { status: 'unsigned' });
   }
 
@@ -55,6 +54,7 @@ export async function scanModel(input: ScanInput, settings: ScanSettings, onProg
       yara: settings.extraYaraRules === undefined ? { enabled: policy.yara.enabled } : { enabled: policy.yara.enabled, extraRules: settings.extraYaraRules },
       maxFileBytes: policy.limits.maxFileBytes,
       weights: policy.weights,
+      behaviour: policy.behaviour,
     }, { timeoutMs: policy.limits.workerTimeoutMs, memoryMiB: policy.limits.workerMemoryMiB }, onProgress);
     if (!outcome.ok) {
       reasons.push(outcome.reason);
@@ -79,13 +79,6 @@ export async function scanModel(input: ScanInput, settings: ScanSettings, onProg
     const provenanceStatus = (provenance.outcome.evidence?.['provenance'] ?? 'unsigned') as ScanReport['provenance']['status'];
     const keyid = provenance.outcome.evidence?.['keyid'];
 
-    if (settings.behaviour && reasons.length === 0) {
-      const behaviour = await runStage(settings.behaviour, { path: input.path, sha256: scanned.sha256, format: scanned.format });
-      stages.push(behaviour.report);
-      reasons.push(...behaviour.outcome.reasons);
-    } else {
-      stages.push(notRun('behaviour', settings.behaviour ? 'an earlier stage refused the file' : 'no behaviour test is configured'));
-    }
     return report(scanned.format, scanned.sha256, scanned.size, typeof keyid === 'string' ? { status: provenanceStatus, keyid } : { status: provenanceStatus });
   } finally {
     await file.close();

@@ -5,7 +5,7 @@ import type { StageReport } from '../worker/worker-protocol.js';
 export interface StageOutcome {
   reasons: Reason[];
   evidence?: Record<string, unknown>;
-  /** A stage that had nothing to do (no signature, no behaviour hook) says why. */
+  /** A stage that had nothing to do (no signature, behaviour test off) says why. */
   skipped?: string;
 }
 

@@ -46,12 +46,20 @@ export const quarantinePolicySchema = z.strictObject({
     mode: z.enum(['manual', 'auto']).default('manual')
       .describe('`manual`: a passed job waits for an admin to promote it; `auto`: every passed job is offered to the registry at once'),
   }).default({ mode: 'manual' }),
+  behaviour: z.strictObject({
+    enabled: z.boolean().default(true)
+      .describe('Load every GGUF that passed the other checks into the engine, compare its chat template rendering and put it through the canary prompts'),
+    timeoutMs: z.number().int().min(1000).max(3_600_000).default(300_000)
+      .describe('The behaviour test running longer refuses the file (`behaviour.timeout`); large models on slow CPUs need more'),
+    maxTokens: z.number().int().min(16).max(1024).default(64)
+      .describe('Tokens generated per canary reply (greedy); more catches later misbehaviour and costs time on every scan'),
+  }).default({ enabled: true, timeoutMs: 300_000, maxTokens: 64 }),
   limits: z.strictObject({
     maxFileBytes: z.number().int().positive().max(1024 * GiB).default(256 * GiB).describe('Largest model file accepted'),
     workerTimeoutMs: z.number().int().min(1000).max(24 * 3_600_000).default(2 * 3_600_000)
       .describe('A scan worker running longer is killed and the file refused (`worker.timeout`)'),
     workerMemoryMiB: z.number().int().min(128).max(65_536).default(1024)
-      .describe('Data-segment limit of a scan worker; exceeding it is `worker.crashed`'),
+      .describe('Data-segment limit of a scan worker; exceeding it is `worker.crashed`. The behaviour test needs the engine\'s context and any weights llama.cpp repacks (Q4_0 on AVX2) in it; mmapped weights do not count'),
   }).default({ maxFileBytes: 256 * GiB, workerTimeoutMs: 2 * 3_600_000, workerMemoryMiB: 1024 }),
 });
 

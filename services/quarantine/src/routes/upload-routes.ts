@@ -41,8 +41,10 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
     mkdirSync(partialDir, { mode: 0o700 });
     let size = 0;
     try {
-      const file = await open(join(partialDir, name), 'wx', 0o600);
+      // 0644 inside the 0700 job dir: the unprivileged scan worker re-opens the model through /proc/self/fd.
+      const file = await open(join(partialDir, name), 'wx', 0o644);
       try {
+        await file.chmod(0o644); // whatever the umask took away
         for await (const chunk of req as AsyncIterable<Buffer>) {
           size += chunk.length;
           if (size > limit) throw new KeepError('quarantine.upload_too_large', `Upload is over the ${limit}-byte limit`, { status: 413 });

@@ -41,6 +41,7 @@ export const staticStage: Stage<WorkerFileContext> = {
         const verdict = scanChatTemplate(value);
         reasons.push(...verdict.reasons.map((r) => (key === 'tokenizer.chat_template' ? r : { ...r, detail: `${key.slice(0, 80)}: ${r.detail}` })));
         templates[key.slice(0, 120)] = { sha256: verdict.templateSha256, renderedSha256: verdict.renderedSha256 };
+        if (key === 'tokenizer.chat_template') context.chatTemplate = { templateSha256: verdict.templateSha256, rendered: verdict.rendered, renderedWithoutSystem: verdict.renderedWithoutSystem };
       }
       if (Object.keys(templates).length > 0) evidence['chatTemplates'] = templates;
       reasons.push(...scanMetadataStrings(ggufStrings(structure.header)));

@@ -8,7 +8,7 @@ import { buildGguf } from '../formats/testdata/build-gguf.js';
 import { runScanWorker, type WorkerLimits, type WorkerOutcome } from './run-scan-worker.js';
 import type { WorkerJob } from './worker-protocol.js';
 
-const JOB: WorkerJob = { fileName: 'model.gguf', formats: ['gguf', 'safetensors'], yara: { enabled: false }, maxFileBytes: 2 ** 40, weights: {} };
+const JOB: WorkerJob = { fileName: 'model.gguf', formats: ['gguf', 'safetensors'], yara: { enabled: false }, maxFileBytes: 2 ** 40, weights: {}, behaviour: { enabled: false, timeoutMs: 60_000, maxTokens: 16 } };
 
 async function scanBytes(bytes: Uint8Array, limits: WorkerLimits): Promise<WorkerOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'keep-worker-'));

@@ -17,6 +17,9 @@ const MAX_JOB_BYTES = 2 * 1024 * 1024;
 const HASH_CHUNK = 16 * 1024 * 1024;
 
 async function main(): Promise<void> {
+  // stdout carries the protocol only: whatever a library prints goes to stderr.
+  console.log = console.error;
+  console.info = console.error;
   const job = workerJobSchema.parse(JSON.parse(await readJobLine()));
   // The service keeps our stdin open while it waits: its end means nobody will read the answer.
   process.stdin.on('end', () => process.exit(70));
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
   const file = await openReadable(FILE_FD);
   const size = (await file.stat()).size;
   const context: WorkerFileContext = {
-    file, fd: FILE_FD, size, job, format: 'unknown', structure: null, sha256: null,
+    file, fd: FILE_FD, size, job, format: 'unknown', structure: null, sha256: null, chatTemplate: null,
     progress: (stage, bytes) => emit({ t: 'progress', stage, bytes, total: size } satisfies WorkerProgress),
   };
   const reasons: Reason[] = [];
@@ -41,8 +44,11 @@ async function main(): Promise<void> {
     // Loaded only for files worth looking into: a refused file's worker ends sooner.
     await run((await import('../stages/static-stage.js')).staticStage);
     await run((await import('../stages/yara-stage.js')).yaraStage);
+    // Only a file that passed everything else is loaded into llama.cpp.
+    if (reasons.length === 0) await run((await import('../stages/behaviour-stage.js')).behaviourStage);
+    else stages.push(notRun('behaviour', 'an earlier stage refused the file'));
   } else {
-    stages.push(notRun('static', 'the format stage refused the file'), notRun('yara', 'the format stage refused the file'));
+    stages.push(...(['static', 'yara', 'behaviour'] as const).map((name) => notRun(name, 'the format stage refused the file')));
     context.sha256 = await hashWholeFile(context);
   }
   emit({ t: 'result', format: context.format, sha256: context.sha256 ?? '', size, reasons, stages, evidence } satisfies WorkerResult);

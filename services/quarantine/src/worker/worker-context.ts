@@ -4,6 +4,7 @@ import type { SniffedFormatName } from '../checks/format/sniff-format.js';
 import type { ReadableFile } from '../files/open-readable.js';
 import type { StageName } from '../pipeline/reason.js';
 import type { WorkerJob } from './worker-protocol.js';
+import type { StaticRendering } from '../checks/behaviour/compare-template-renderings.js';
 
 export type ParsedStructure =
   | { kind: 'gguf'; header: GgufHeader }
@@ -21,6 +22,8 @@ export interface WorkerFileContext {
   structure: ParsedStructure | null;
   /** Set by the static stage's one pass. */
   sha256: string | null;
+  /** Set by the static stage: the default chat template as it checked and rendered it (null: none). */
+  chatTemplate: StaticRendering | null;
   progress(stage: StageName, bytes: number): void;
 }
 

@@ -8,6 +8,7 @@ export const workerJobSchema = z.strictObject({
   yara: z.strictObject({ enabled: z.boolean(), extraRules: z.string().max(1024 * 1024).optional() }),
   maxFileBytes: z.number().int().positive(),
   weights: z.strictObject({ minEntropyBitsPerByte: z.number().optional(), maxAbsValue: z.number().optional() }),
+  behaviour: z.strictObject({ enabled: z.boolean(), timeoutMs: z.number().int().positive(), maxTokens: z.number().int().positive().max(4096) }),
 });
 export type WorkerJob = z.output<typeof workerJobSchema>;
 

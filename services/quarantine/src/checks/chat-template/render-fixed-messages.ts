@@ -80,11 +80,12 @@ function renderWith(program: ProgramNode, messages: ReadonlyArray<{ role: string
 /**
  * Renders a template that passed the AST check over FIXED_MESSAGES; if it throws
  * (some templates `raise_exception` on a system turn), over the same messages
- * without the system turn; null if that fails too. Bounded in steps, value sizes
+ * without the system turn (`systemTurn: false`: only without it); null if that fails too. Bounded in steps, value sizes
  * and total output; never reads the clock; never throws.
  */
-export function renderFixedMessages(program: ProgramNode): string | null {
-  for (const messages of [FIXED_MESSAGES, FIXED_MESSAGES.filter((m) => m.role !== 'system')]) {
+export function renderFixedMessages(program: ProgramNode, options: { systemTurn?: boolean } = {}): string | null {
+  const withoutSystem = FIXED_MESSAGES.filter((m) => m.role !== 'system');
+  for (const messages of options.systemTurn === false ? [withoutSystem] : [FIXED_MESSAGES, withoutSystem]) {
     try {
       return renderWith(program, messages);
     } catch {

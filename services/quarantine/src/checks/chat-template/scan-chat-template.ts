@@ -19,6 +19,10 @@ export interface ChatTemplateVerdict {
   readonly templateSha256: string;
   /** Hex SHA-256 of FIXED_MESSAGES rendered with the template; null if it cannot render them (not a refusal). */
   readonly renderedSha256: string | null;
+  /** That rendering itself, for the behaviour stage to compare the engine's with. */
+  readonly rendered: string | null;
+  /** The same messages without the system turn, for engines that place a system turn their own way. */
+  readonly renderedWithoutSystem: string | null;
 }
 
 /** Real templates are under ~20 KiB; the longest known (tool-calling) ones under 64 KiB. */
@@ -44,7 +48,7 @@ export function scanChatTemplate(template: string): ChatTemplateVerdict {
   const templateSha256 = sha256(template);
   if (template.length > MAX_TEMPLATE_LENGTH) {
     const detail = `Chat template is ${template.length} characters, limit is ${MAX_TEMPLATE_LENGTH}`;
-    return { reasons: [templateReason('template.too_long', detail)], templateSha256, renderedSha256: null };
+    return { reasons: [templateReason('template.too_long', detail)], templateSha256, renderedSha256: null, rendered: null, renderedWithoutSystem: null };
   }
   const reasons: Reason[] = [];
   for (const shape of findEmbeddedUrls(template)) reasons.push(templateReason('template.embedded_url', `Chat template text carries ${shape}`));
@@ -60,13 +64,13 @@ export function scanChatTemplate(template: string): ChatTemplateVerdict {
   } catch (error) {
     for (const shape of findSstiText(template)) reasons.push(templateReason('template.ssti', `Unparsable template carries ${shape}`));
     reasons.push(templateReason('template.parse_error', `Cannot parse chat template: ${errorMessage(error)}`));
-    return { reasons: unique(reasons), templateSha256, renderedSha256: null };
+    return { reasons: unique(reasons), templateSha256, renderedSha256: null, rendered: null, renderedWithoutSystem: null };
   }
 
   for (const finding of checkTemplateAst(program)) reasons.push(templateReason(finding.code, finding.detail));
-  if (reasons.length > 0) return { reasons: unique(reasons), templateSha256, renderedSha256: null };
+  if (reasons.length > 0) return { reasons: unique(reasons), templateSha256, renderedSha256: null, rendered: null, renderedWithoutSystem: null };
   const rendered = renderFixedMessages(program);
-  return { reasons, templateSha256, renderedSha256: rendered === null ? null : sha256(rendered) };
+  return { reasons, templateSha256, renderedSha256: rendered === null ? null : sha256(rendered), rendered, renderedWithoutSystem: renderFixedMessages(program, { systemTurn: false }) };
 }
 
 function sha256(text: string): string {
