@@ -20,10 +20,10 @@ interface Report {
   evidence: { scan?: { behaviour?: { replies?: { kind: string; verdict: string; signals: string[] }[] } } };
 }
 
-function scan(t: { diagnostic(message: string): void }, name: string, bytes: Uint8Array, policy?: string): Report {
+function scan(t: { diagnostic(message: string): void }, name: string, bytes: Uint8Array, policy?: string, mode = 0o644): Report {
   const dir = mkdtempSync(join(tmpdir(), 'keep-behaviour-'));
   try {
-    writeFileSync(join(dir, name), bytes);
+    writeFileSync(join(dir, name), bytes, { mode });
     const extra: string[] = [];
     if (policy !== undefined) {
       writeFileSync(join(dir, 'policy.yaml'), policy);
@@ -51,6 +51,12 @@ test('keepctl scan accepts the golden-answer model with the behaviour stage pass
   assert.deepEqual(report.stages.map((s) => s.stage), ['source', 'format', 'static', 'yara', 'behaviour', 'integrity', 'provenance']);
   assert.equal(report.stages.find((s) => s.stage === 'behaviour')?.status, 'passed');
   assert.deepEqual(report.evidence.scan?.behaviour?.replies?.map((r) => r.verdict), ['clean', 'clean', 'clean']);
+});
+
+test('keepctl scan of a file only its owner may read still runs the behaviour test', (t) => {
+  const report = scan(t, 'private.gguf', buildScriptedGguf({ script: GOLDEN_ANSWER_SCRIPT }), undefined, 0o600);
+  assert.equal(report.verdict, 'accepted', JSON.stringify(report.reasons));
+  assert.equal(report.stages.find((s) => s.stage === 'behaviour')?.status, 'passed');
 });
 
 test('keepctl scan refuses a model that leaks the canary secret in an image URL with behaviour.canary_* codes', (t) => {

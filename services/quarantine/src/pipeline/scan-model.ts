@@ -55,7 +55,7 @@ export async function scanModel(input: ScanInput, settings: ScanSettings, onProg
       maxFileBytes: policy.limits.maxFileBytes,
       weights: policy.weights,
       behaviour: policy.behaviour,
-    }, { timeoutMs: policy.limits.workerTimeoutMs, memoryMiB: policy.limits.workerMemoryMiB }, onProgress);
+    }, { timeoutMs: policy.limits.workerTimeoutMs, memoryMiB: workerMemoryMiB(policy, size), heapMiB: Math.max(64, Math.floor(policy.limits.workerMemoryMiB / 2)) }, onProgress);
     if (!outcome.ok) {
       reasons.push(outcome.reason);
       stages.push({ stage: 'worker', status: 'rejected', ms: 0, detail: outcome.reason.detail });
@@ -83,6 +83,17 @@ export async function scanModel(input: ScanInput, settings: ScanSettings, onProg
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The worker's data limit: the policy's budget for parsing and scanning, plus, when
+ * the behaviour test will load the model, room for llama.cpp's own copy of the
+ * weights (it repacks quantized tensors into anonymous memory, which the limit
+ * counts). The heap cap stays at half the policy's budget either way.
+ */
+function workerMemoryMiB(policy: QuarantinePolicy, fileBytes: number): number {
+  const engine = policy.behaviour.enabled ? Math.ceil((fileBytes * 1.25) / 2 ** 20) : 0;
+  return policy.limits.workerMemoryMiB + engine;
 }
 
 /** Opens without following links and refuses anything but a regular file. */

@@ -15,6 +15,8 @@ export const WORKER_REASONS = {
 export interface WorkerLimits {
   timeoutMs: number;
   memoryMiB: number;
+  /** V8 heap cap; by default half of `memoryMiB`. */
+  heapMiB?: number;
 }
 
 /** A refusal carries the worker's first stderr line for the service log only: never for the audit chain or the UI. */
@@ -36,7 +38,7 @@ const MAX_LINE_BYTES = 8 * 1024 * 1024;
  * a `keep-scan@` unit. Any crash, timeout or garbage answer is a refusal.
  */
 export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLimits, onProgress?: (progress: WorkerProgress) => void): Promise<WorkerOutcome> {
-  const [command, ...args] = isolatedNodeCommand(WORKER_MAIN, limits.memoryMiB);
+  const [command, ...args] = isolatedNodeCommand(WORKER_MAIN, limits.memoryMiB, limits.heapMiB);
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', file.fd] }) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
     let settled = false;
@@ -102,8 +104,7 @@ export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLi
  * cap and a data-segment limit, and, when started as root, a fresh network namespace
  * and uid/gid 65534 with no groups and no_new_privs. Spawn it with `env: {}`.
  */
-export function isolatedNodeCommand(script: string, memoryMiB: number): [string, ...string[]] {
-  const heapMiB = Math.max(64, Math.floor(memoryMiB / 2));
+export function isolatedNodeCommand(script: string, memoryMiB: number, heapMiB = Math.max(64, Math.floor(memoryMiB / 2))): [string, ...string[]] {
   const node = [process.execPath, `--max-old-space-size=${heapMiB}`, script];
   const limited = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--data=${memoryMiB * 1024 * 1024}`, '--', ...node] : node;
   const isolated = process.getuid?.() === 0
