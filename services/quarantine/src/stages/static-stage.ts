@@ -1,8 +1,8 @@
 import type { Reason, ReasonTable } from '../pipeline/reason.js';
 import type { Stage, StageOutcome } from '../pipeline/stage.js';
-import type { GgufHeader, GgufValue } from '../formats/parse-gguf.js';
+import type { GgufHeader } from '../formats/parse-gguf.js';
 import { scanChatTemplate } from '../checks/chat-template/scan-chat-template.js';
-import { scanMetadataStrings } from '../checks/metadata/scan-metadata-strings.js';
+import { scanMetadataStrings, type MetadataValue } from '../checks/metadata/scan-metadata-strings.js';
 import { layoutFromGguf, layoutFromSafetensors, type TensorFinding } from '../checks/tensor-values/index.js';
 import { scanFileOnce } from '../scan/scan-once.js';
 import type { WorkerFileContext } from '../worker/worker-context.js';
@@ -57,14 +57,14 @@ export const staticStage: Stage<WorkerFileContext> = {
   },
 };
 
-/** Every string value and string-array element, keyed by its metadata key. */
-function* ggufStrings(header: GgufHeader): Iterable<[string, string]> {
-  for (const [key, { value }] of header.metadata) yield* stringsOf(key, value);
-}
-
-function* stringsOf(key: string, value: GgufValue): Iterable<[string, string]> {
-  if (typeof value === 'string') yield [key, value];
-  else if (Array.isArray(value)) for (const item of value) yield* stringsOf(key, item);
+/** Every string value and string array, keyed by its metadata key (the parser refuses arrays of arrays). */
+function ggufStrings(header: GgufHeader): [string, MetadataValue][] {
+  const entries: [string, MetadataValue][] = [];
+  for (const [key, { value }] of header.metadata) {
+    if (typeof value === 'string') entries.push([key, value]);
+    else if (Array.isArray(value) && typeof value[0] === 'string') entries.push([key, value as string[]]);
+  }
+  return entries;
 }
 
 function weightPolicy(tensors: readonly TensorFinding[], bounds: { minEntropyBitsPerByte?: number | undefined; maxAbsValue?: number | undefined }): Reason[] {
