@@ -12,6 +12,8 @@ export const WEIGHT_POLICY_REASONS = {
   'weights.out_of_range': 'a float value or block scale is larger in magnitude than the policy allows',
 } as const satisfies ReasonTable;
 
+/** How often the one pass reports progress. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
 /** Per-tensor evidence kept in the job row; beyond this many tensors only the totals are. */
 const MAX_TENSOR_EVIDENCE = 4096;
 
@@ -48,7 +50,14 @@ export const staticStage: Stage<WorkerFileContext> = {
       reasons.push(...scanMetadataStrings(Object.entries(structure.parse.metadata)));
     }
     const layout = structure.kind === 'gguf' ? layoutFromGguf(structure.header, context.size) : layoutFromSafetensors(structure.parse, context.size);
-    const pass = await scanFileOnce(context.fd, layout, { onProgress: (bytes) => context.progress('static', bytes) });
+    let reported = 0;
+    const onProgress = (bytes: number): void => {
+      // A progress line per chunk would be thousands of lines for the service to parse.
+      if (bytes - reported < PROGRESS_BYTES && bytes < context.size) return;
+      reported = bytes;
+      context.progress('static', bytes);
+    };
+    const pass = await scanFileOnce(context.fd, layout, { onProgress });
     context.sha256 = pass.sha256;
     reasons.push(...pass.reasons, ...weightPolicy(pass.tensors, context.job.weights));
     evidence['tensors'] = pass.tensors.length;
