@@ -75,6 +75,27 @@ test('parseGguf() asks for more bytes when the header runs past the prefix', () 
   assert.ok(prefix < bytes.length, 'the structural verdict does not need the tensor data');
 });
 
+test('parseGguf() reads large string arrays as one by one would: BOMs dropped, long strings, every batch', () => {
+  const values = Array.from({ length: 9000 }, (_, i) => (i === 5 ? 'x'.repeat(70_000) : i % 7 === 0 ? `\uFEFF\uFEFFt${i}` : i % 3 === 0 ? `Ġé😀${i}` : `t${i}`));
+  const header = parsed(buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values }]] }));
+  // The decoder drops one leading BOM from each string, as a lone TextDecoder call does.
+  assert.deepEqual(header.metadata.get('tokenizer.ggml.tokens')?.value, values.map((v) => (v.startsWith('\uFEFF') ? v.slice(1) : v)));
+});
+
+test('parseGguf() refuses the first bad string of an array at its offset', () => {
+  const good = new TextEncoder().encode('ok');
+  const bytes = buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values: [good, good, Uint8Array.of(0x61, 0xed, 0xa0, 0x80), Uint8Array.of(0xff)] }]] });
+  assert.throws(() => parseGguf(bytes, bytes.length), (e: unknown) => e instanceof FormatError && e.code === 'gguf.invalid_utf8' && e.offset === 4 + 4 + 8 + 8 + 8 + 21 + 4 + 4 + 8 + 2 * (8 + 2));
+});
+
+test('parseGguf() asks for the rest of a string array at the size of its strings so far', () => {
+  const values = Array.from({ length: 20_000 }, (_, i) => `token${i}`);
+  const bytes = buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values }]] });
+  const first = parseGguf(bytes.subarray(0, 4096), bytes.length);
+  assert.equal(first.kind, 'need_more');
+  assert.ok(first.kind === 'need_more' && first.atLeast > 8 * 4096, `asked for ${first.kind === 'need_more' ? first.atLeast : 0}`);
+});
+
 test('parseGguf() refuses bad magic, versions and truncation', () => {
   const good = buildGguf({ tensors: TENSORS });
   refuses(new TextEncoder().encode('PK\x03\x04 not a gguf at all'), 'gguf.bad_magic');

@@ -1,5 +1,6 @@
 import { FormatError } from './format-error.js';
 import { GGML_TYPES, type GgmlType } from './ggml-types.js';
+import { FIXED_SIZE, GgufCursor as Cursor, NeedMore } from './gguf-cursor.js';
 
 /** A metadata value; 64-bit integers stay exact as bigint. */
 export type GgufValue = number | bigint | boolean | string | GgufValue[];
@@ -51,14 +52,6 @@ const MAGIC = 0x46554747; // "GGUF" little-endian
 const MAX_DIMS = 4; // GGML_MAX_DIMS
 const T_ARRAY = 9;
 const T_STRING = 8;
-/** Bytes per element of each fixed-size metadata value type. */
-const FIXED_SIZE: ReadonlyMap<number, number> = new Map([[0, 1], [1, 1], [2, 2], [3, 2], [4, 4], [5, 4], [6, 4], [7, 1], [10, 8], [11, 8], [12, 8]]);
-
-class NeedMore {
-  constructor(readonly atLeast: number) {}
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a GGUF (v2 or v3) header from the first bytes of a file: magic, version,
@@ -126,6 +119,10 @@ function readValue(c: Cursor, type: number, caps: GgufLimits, inArray: boolean):
       const minItem = itemType === T_STRING ? 8 : FIXED_SIZE.get(itemType);
       if (minItem === undefined) throw new FormatError('gguf.unknown_value_type', `Metadata array item type ${itemType} is unknown`, c.offset - 4);
       const length = c.count(caps.maxArrayLength, 'array length', minItem);
+      // Vocabularies are 100k+ strings: read in bulk, with the same refusals as one by one.
+      if (itemType === T_STRING) return c.strings(length, caps.maxStringBytes);
+      const values = c.numbers(itemType, length);
+      if (values !== null) return values;
       const items: GgufValue[] = new Array<GgufValue>(length);
       for (let i = 0; i < length; i++) items[i] = readValue(c, itemType, caps, true);
       return items;
@@ -202,68 +199,4 @@ function layoutTensors(infos: TensorInfo[], dataStart: number, alignment: number
 
 function alignUp(n: number, alignment: number): number {
   return Math.ceil(n / alignment) * alignment;
-}
-
-/** Bounds-checked little-endian reads over the prefix of a file. */
-class Cursor {
-  offset = 0;
-  readonly #view: DataView;
-
-  constructor(private readonly bytes: Uint8Array, private readonly fileSize: number, private readonly maxHeader: number) {
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  /** Makes sure `n` more bytes are readable: in the prefix, or else tells why not. */
-  #take(n: number): number {
-    const at = this.offset;
-    const end = at + n;
-    if (end > this.fileSize) throw new FormatError('gguf.truncated', `File ends at ${this.fileSize} bytes, reading ${n} bytes at ${at}`, at);
-    if (end > this.maxHeader) throw new FormatError('gguf.header_limit', `Header runs past ${this.maxHeader} bytes`, at);
-    if (end > this.bytes.length) throw new NeedMore(end);
-    this.offset = end;
-    return at;
-  }
-
-  u8(): number { return this.#view.getUint8(this.#take(1)); }
-  i8(): number { return this.#view.getInt8(this.#take(1)); }
-  u16(): number { return this.#view.getUint16(this.#take(2), true); }
-  i16(): number { return this.#view.getInt16(this.#take(2), true); }
-  u32(): number { return this.#view.getUint32(this.#take(4), true); }
-  i32(): number { return this.#view.getInt32(this.#take(4), true); }
-  f32(): number { return this.#view.getFloat32(this.#take(4), true); }
-  f64(): number { return this.#view.getFloat64(this.#take(8), true); }
-  u64(): bigint { return this.#view.getBigUint64(this.#take(8), true); }
-  i64(): bigint { return this.#view.getBigInt64(this.#take(8), true); }
-
-  /** A u64 that must be a safe integer (offsets, dims). */
-  safeU64(what: string): number {
-    const at = this.offset;
-    const value = this.u64();
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new FormatError('gguf.bad_shape', `Value of ${what} is ${value}, too large`, at);
-    return Number(value);
-  }
-
-  /** A u64 count, capped, and small enough that `minItemBytes` each still fit in the file. */
-  count(limit: number, what: string, minItemBytes: number): number {
-    const at = this.offset;
-    const value = this.u64();
-    if (value > BigInt(limit)) throw new FormatError('gguf.count_limit', `The ${what} is ${value}, limit is ${limit}`, at);
-    const count = Number(value);
-    if (count * minItemBytes > this.fileSize - this.offset) {
-      throw new FormatError('gguf.truncated', `The ${what} is ${count}, more than the ${this.fileSize - this.offset} remaining bytes can hold`, at);
-    }
-    return count;
-  }
-
-  string(maxBytes: number): string {
-    const at = this.offset;
-    const length = this.u64();
-    if (length > BigInt(maxBytes)) throw new FormatError('gguf.string_limit', `String length is ${length}, limit is ${maxBytes}`, at);
-    const start = this.#take(Number(length));
-    try {
-      return utf8.decode(this.bytes.subarray(start, start + Number(length)));
-    } catch {
-      throw new FormatError('gguf.invalid_utf8', `String at ${at} is not valid UTF-8`, at);
-    }
-  }
 }

@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
 import { readSync } from 'node:fs';
 import { openReadable, type ReadableFile } from '../files/open-readable.js';
-import { Worker } from 'node:worker_threads';
 import { KeepError } from '@keep/core/errors';
 import type { TensorFinding } from '../checks/tensor-values/tensor-finding.js';
 import type { TensorLayout } from '../checks/tensor-values/tensor-layout.js';
-import type { TensorScanResult } from '../checks/tensor-values/tensor-scanner.js';
+import { TensorScanner } from '../checks/tensor-values/tensor-scanner.js';
 import type { Reason } from '../pipeline/reason.js';
-import type { ScanCode } from './scan-reasons.js';
-import type { ScanWorkerData, ToWorker } from './scan-worker.js';
+import { ChunkRing } from './chunk-ring.js';
 
 export interface ScanOnceOptions {
-  /** Bytes per read; default 16 MiB (smaller reads cost throughput, larger cost memory). */
+  /** Bytes per read; default 512 KiB (larger chunks fall out of cache before the checks and the hash reach them). */
   chunkBytes?: number;
-  /** Called after each chunk is read and hashed, with the bytes read so far. */
+  /** Called after each chunk is read and checked, with the bytes read so far. */
   onProgress?: (bytesRead: number) => void;
   signal?: AbortSignal;
 }
@@ -25,51 +22,60 @@ export interface ScanOnceResult {
   readonly reasons: Reason[];
 }
 
-/** Chunks in flight: one being read, one being hashed, two queued for or in the checks. */
-const RING = 4;
+/** Bytes per read: small enough that the checks and the hasher find the chunk still in cache. */
+const DEFAULT_CHUNK_BYTES = 512 * 1024;
+/** Chunks in flight between the reader and the hasher: 8 MiB at the default, well inside a shared L3. */
+const RING_SLOTS = 16;
+/** The event loop gets a turn this often (an abort, a parent gone), however fast the reads. */
+const YIELD_BYTES = 64 * 1024 * 1024;
 
 /**
- * Reads the file once, front to back, in large chunks: the main thread reads and
- * hashes each chunk while a worker thread runs the tensor checks on the chunks
- * before it, over a shared ring of buffers. Memory is the ring (4 chunks), whatever
- * the file size. The file must keep the size `layout` was made for: a file that
- * shrinks or grows while read throws `scan.file_changed`.
+ * Reads the file once, front to back: the main thread reads each chunk and runs the
+ * tensor checks on it while it is still in cache, and a worker thread computes the
+ * SHA-256 of the same bytes from a shared ring of slots. The hash is the one cost
+ * that cannot shrink, so it gets a core of its own. Memory is the ring (8 MiB at the
+ * default chunk size), whatever the file size. The file must keep the size `layout`
+ * was made for: a file that shrinks or grows while read throws `scan.file_changed`.
  *
  * @example
  * const { sha256, reasons } = await scanFileOnce(path, layoutFromGguf(header, size));
  */
 export async function scanFileOnce(path: string | number, layout: TensorLayout, options: ScanOnceOptions = {}): Promise<ScanOnceResult> {
-  const chunkBytes = options.chunkBytes ?? 16 * 1024 * 1024;
-  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 4096) throw new TypeError(`chunkBytes must be an integer of at least 4096, got ${chunkBytes}`);
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 4096 || chunkBytes > 2 ** 30) throw new TypeError(`chunkBytes must be an integer from 4096 to 2^30, got ${chunkBytes}`);
   options.signal?.throwIfAborted();
   const size = layout.fileSize;
-  const ring = Array.from({ length: RING }, () => new SharedArrayBuffer(Math.min(chunkBytes, Math.max(size, 1))));
-  const views = ring.map((buffer) => new Uint8Array(buffer));
   const handle = await openReadable(path);
-  const checks = new CheckWorker({ layout, ring });
+  const ring = new ChunkRing(Math.min(chunkBytes, Math.max(size, 1)), RING_SLOTS, Math.ceil(size / chunkBytes));
   try {
     await expectSize(handle, size, 'before reading');
-    const hash = createHash('sha256');
-    // Plain blocking reads: on a 2-core box a third busy thread (libuv's pool reading ahead)
-    // only steals time from the hash and the checks.
+    const scanner = new TensorScanner(layout);
+    let sinceYield = 0;
+    // Plain blocking reads: on a 2-core box a third busy thread (libuv's pool reading
+    // ahead) only steals time from the hash and the checks.
     for (let offset = 0; offset < size; ) {
-      const slot = await checks.freeSlot();
+      const slot = await ring.claim();
       options.signal?.throwIfAborted();
       const length = Math.min(chunkBytes, size - offset);
-      const got = readFully(handle.fd, views[slot]!, length, offset);
+      const got = readFully(handle.fd, slot, length, offset);
       if (got < length) changed(`it ended at ${offset + got} bytes while ${size} were expected`);
-      hash.update(views[slot]!.subarray(0, length));
-      checks.send({ slot, offset, length });
+      ring.publish(length);
+      scanner.push(offset, slot.subarray(0, length));
       offset += length;
       options.onProgress?.(offset);
+      sinceYield += length;
+      if (sinceYield >= YIELD_BYTES) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     const probe = await handle.read(new Uint8Array(1), 0, 1, size);
     if (probe.bytesRead > 0) changed(`it grew past ${size} bytes while read`);
     await expectSize(handle, size, 'after reading');
-    const { tensors, reasons } = await checks.finish();
-    return { sha256: hash.digest('hex'), bytes: size, tensors, reasons };
+    const { tensors, reasons } = scanner.finish();
+    return { sha256: await ring.digest(), bytes: size, tensors, reasons };
   } finally {
-    await checks.terminate();
+    await ring.terminate();
     await handle.close();
   }
 }
@@ -90,71 +96,5 @@ async function expectSize(handle: ReadableFile, size: number, when: string): Pro
 }
 
 function changed(why: string): never {
-  throw scanError('scan.file_changed', `Cannot scan file: ${why}`);
-}
-
-function scanError(code: ScanCode, detail: string, cause?: unknown): KeepError {
-  return new KeepError(code, detail, { status: code === 'scan.file_changed' ? 409 : 500, ...(cause === undefined ? {} : { cause }) });
-}
-
-/** The worker thread and the free slots of the ring, as promises. */
-class CheckWorker {
-  readonly #worker: Worker;
-  readonly #free: number[];
-  readonly #waiting: ((slot: number) => void)[] = [];
-  #failed: KeepError | null = null;
-  #onFail: ((error: KeepError) => void)[] = [];
-  #onResult: ((result: TensorScanResult) => void) | null = null;
-
-  constructor(data: ScanWorkerData) {
-    this.#free = data.ring.map((_, slot) => slot);
-    this.#worker = new Worker(new URL('./scan-worker.js', import.meta.url), { workerData: data });
-    this.#worker.on('message', (message: { slot: number } | { result: TensorScanResult }) => {
-      if ('result' in message) this.#onResult?.(message.result);
-      else this.#release(message.slot);
-    });
-    this.#worker.on('error', (error) => this.#fail(scanError('scan.worker_failed', `Tensor checks failed: ${error.message}`, error)));
-    this.#worker.on('exit', (code) => this.#fail(scanError('scan.worker_failed', `Tensor checks stopped early with exit code ${code}`)));
-  }
-
-  freeSlot(): Promise<number> {
-    const slot = this.#free.shift();
-    if (slot !== undefined) return Promise.resolve(slot);
-    return this.#whenNotFailed((resolve) => this.#waiting.push(resolve));
-  }
-
-  send(message: ToWorker): void {
-    this.#worker.postMessage(message);
-  }
-
-  finish(): Promise<TensorScanResult> {
-    return this.#whenNotFailed((resolve) => {
-      this.#onResult = resolve;
-      this.send({ finish: true });
-    });
-  }
-
-  async terminate(): Promise<void> {
-    this.#worker.removeAllListeners('exit');
-    await this.#worker.terminate();
-  }
-
-  #release(slot: number): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) waiter(slot);
-    else this.#free.push(slot);
-  }
-
-  #whenNotFailed<T>(start: (resolve: (value: T) => void) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.#failed !== null) return reject(this.#failed);
-      this.#onFail.push(reject);
-      start(resolve);
-    });
-  }
-
-  #fail(error: KeepError): void {
-    this.#failed ??= error;
-    for (const reject of this.#onFail.splice(0)) reject(this.#failed);
-  }
+  throw new KeepError('scan.file_changed', `Cannot scan file: ${why}`, { status: 409 });
 }

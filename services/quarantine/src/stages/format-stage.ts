@@ -49,16 +49,27 @@ export const formatStage: Stage<WorkerFileContext> = {
   },
 };
 
-/** Grows the prefix as the parser asks (doubling, so a 10 MB header takes a handful of reads). */
+/**
+ * Grows the prefix as the parser asks (at least doubling, so a 10 MB header takes a
+ * handful of reads); only the bytes past what was read already are read.
+ */
 async function parseStructure(context: WorkerFileContext, format: 'gguf' | 'safetensors', first: Uint8Array): Promise<ParsedStructure> {
   let prefix = first;
   for (;;) {
     const parsed = format === 'gguf' ? parseGguf(prefix, context.size) : parseSafetensors(prefix, context.size);
     if (parsed.kind === 'header') return 'header' in parsed ? { kind: 'gguf', header: parsed.header } : { kind: 'safetensors', parse: parsed };
-    const next = await readRange(context.file, 0, Math.min(context.size, Math.max(parsed.atLeast, prefix.length * 2)));
+    const want = Math.min(context.size, Math.max(parsed.atLeast, prefix.length * 2));
+    const next = new Uint8Array(want);
+    next.set(prefix);
+    let filled = prefix.length;
+    while (filled < want) {
+      const { bytesRead } = await context.file.read(next, filled, want - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
     // The parsers ask only for bytes the file has; a file that shrank under us must not loop.
-    if (next.length <= prefix.length) throw new FormatError(`${format}.truncated`, 'The header runs past the end of the file');
-    prefix = next;
+    if (filled === prefix.length) throw new FormatError(`${format}.truncated`, 'The header runs past the end of the file');
+    prefix = next.subarray(0, filled);
   }
 }
 

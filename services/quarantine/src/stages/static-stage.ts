@@ -1,8 +1,8 @@
 import type { Reason, ReasonTable } from '../pipeline/reason.js';
 import type { Stage, StageOutcome } from '../pipeline/stage.js';
-import type { GgufHeader, GgufValue } from '../formats/parse-gguf.js';
+import type { GgufHeader } from '../formats/parse-gguf.js';
 import { scanChatTemplate } from '../checks/chat-template/scan-chat-template.js';
-import { scanMetadataStrings } from '../checks/metadata/scan-metadata-strings.js';
+import { scanMetadataStrings, type MetadataValue } from '../checks/metadata/scan-metadata-strings.js';
 import { layoutFromGguf, layoutFromSafetensors, type TensorFinding } from '../checks/tensor-values/index.js';
 import { scanFileOnce } from '../scan/scan-once.js';
 import type { WorkerFileContext } from '../worker/worker-context.js';
@@ -12,6 +12,8 @@ export const WEIGHT_POLICY_REASONS = {
   'weights.out_of_range': 'a float value or block scale is larger in magnitude than the policy allows',
 } as const satisfies ReasonTable;
 
+/** How often the one pass reports progress. */
+const PROGRESS_BYTES = 64 * 1024 * 1024;
 /** Per-tensor evidence kept in the job row; beyond this many tensors only the totals are. */
 const MAX_TENSOR_EVIDENCE = 4096;
 
@@ -49,7 +51,14 @@ export const staticStage: Stage<WorkerFileContext> = {
       reasons.push(...scanMetadataStrings(Object.entries(structure.parse.metadata)));
     }
     const layout = structure.kind === 'gguf' ? layoutFromGguf(structure.header, context.size) : layoutFromSafetensors(structure.parse, context.size);
-    const pass = await scanFileOnce(context.fd, layout, { onProgress: (bytes) => context.progress('static', bytes) });
+    let reported = 0;
+    const onProgress = (bytes: number): void => {
+      // A progress line per chunk would be thousands of lines for the service to parse.
+      if (bytes - reported < PROGRESS_BYTES && bytes < context.size) return;
+      reported = bytes;
+      context.progress('static', bytes);
+    };
+    const pass = await scanFileOnce(context.fd, layout, { onProgress });
     context.sha256 = pass.sha256;
     reasons.push(...pass.reasons, ...weightPolicy(pass.tensors, context.job.weights));
     evidence['tensors'] = pass.tensors.length;
@@ -58,14 +67,14 @@ export const staticStage: Stage<WorkerFileContext> = {
   },
 };
 
-/** Every string value and string-array element, keyed by its metadata key. */
-function* ggufStrings(header: GgufHeader): Iterable<[string, string]> {
-  for (const [key, { value }] of header.metadata) yield* stringsOf(key, value);
-}
-
-function* stringsOf(key: string, value: GgufValue): Iterable<[string, string]> {
-  if (typeof value === 'string') yield [key, value];
-  else if (Array.isArray(value)) for (const item of value) yield* stringsOf(key, item);
+/** Every string value and string array, keyed by its metadata key (the parser refuses arrays of arrays). */
+function ggufStrings(header: GgufHeader): [string, MetadataValue][] {
+  const entries: [string, MetadataValue][] = [];
+  for (const [key, { value }] of header.metadata) {
+    if (typeof value === 'string') entries.push([key, value]);
+    else if (Array.isArray(value) && typeof value[0] === 'string') entries.push([key, value as string[]]);
+  }
+  return entries;
 }
 
 function weightPolicy(tensors: readonly TensorFinding[], bounds: { minEntropyBitsPerByte?: number | undefined; maxAbsValue?: number | undefined }): Reason[] {

@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     stages.push(...(['static', 'yara', 'behaviour'] as const).map((name) => notRun(name, 'the format stage refused the file')));
     context.sha256 = await hashWholeFile(context);
   }
+  // The worker's own peak memory, next to the limit it runs under: what sizing `workerMemoryMiB` needs.
+  evidence['worker'] = { maxRssKiB: process.resourceUsage().maxRSS };
   emit({ t: 'result', format: context.format, sha256: context.sha256 ?? '', size, reasons, stages, evidence } satisfies WorkerResult);
   process.exit(0);
 }

@@ -38,32 +38,40 @@ const BINARY_HINT = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[ci][A-Za-z_][A-Za-z0-9_.]
 const HTML = /<script|<iframe|<html|<!doctype\s+html|javascript\s*:/i;
 const SHEBANG = /^\s*#!\s*\//;
 
+/** One metadata value, or a whole array of them under its key (a vocabulary: one entry, not 128k). */
+export type MetadataValue = string | Uint8Array | readonly (string | Uint8Array)[];
+
 /**
  * Looks for payloads smuggled in model metadata (GGUF key/values, safetensors
  * `__metadata__`): ZIP, ELF, PE, pickle, and outside vocabularies HTML/script
- * markup and shebang scripts. Arrays are passed one element per entry under the
+ * markup and shebang scripts. An array is scanned element by element under the
  * array's key. One reason per key and kind, with a count; never the content.
  * Pure and linear in the input.
  *
  * @example
- *   scanMetadataStrings([['general.description', text], ...tokens.map((t) => ['tokenizer.ggml.tokens', t])])
+ *   scanMetadataStrings([['general.description', text], ['tokenizer.ggml.tokens', tokens]])
  */
-export function scanMetadataStrings(entries: Iterable<[key: string, value: string | Uint8Array]>): Reason[] {
+export function scanMetadataStrings(entries: Iterable<[key: string, value: MetadataValue]>): Reason[] {
   const found = new Map<string, { key: string; kind: PayloadKind; count: number }>();
-  let lastKey: string | undefined;
-  let keyClass: KeyClass = 'text';
-  for (const [key, value] of entries) {
-    if (key !== lastKey) {
-      lastKey = key;
-      keyClass = VOCABULARY_KEYS.has(key) ? 'vocabulary' : isChatTemplate(key) ? 'template' : 'text';
-    }
-    // The hot path: one regex per vocabulary token, no allocation.
-    if (keyClass === 'vocabulary' && typeof value === 'string' && !CONTROL.test(value)) continue;
+  const record = (key: string, value: string | Uint8Array, keyClass: KeyClass): void => {
     for (const kind of payloadsIn(value, keyClass)) {
       const id = `${kind}\u0000${key}`;
       const seen = found.get(id);
       if (seen === undefined) found.set(id, { key, kind, count: 1 });
       else seen.count += 1;
+    }
+  };
+  for (const [key, value] of entries) {
+    const keyClass: KeyClass = VOCABULARY_KEYS.has(key) ? 'vocabulary' : isChatTemplate(key) ? 'template' : 'text';
+    if (typeof value === 'string' || value instanceof Uint8Array) {
+      record(key, value, keyClass);
+      continue;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]!;
+      // The hot path: one regex per vocabulary token, no allocation.
+      if (keyClass === 'vocabulary' && typeof item === 'string' && !CONTROL.test(item)) continue;
+      record(key, item, keyClass);
     }
   }
   return [...found.values()].map(({ key, kind, count }) => ({

@@ -40,16 +40,26 @@ export class Moments {
     if (max > this.max) this.max = max;
   }
 
-  /** Merges a histogram: `counts[i]` values equal to `values[i]`; non-finite entries are skipped. */
+  /**
+   * Merges a histogram: `counts[i]` values equal to `values[i]`; non-finite entries
+   * are skipped. Runs once per tensor over 65536 mostly empty bins: empty ones cost a
+   * load and a compare, and the second pass walks only the span that holds values.
+   */
   mergeHistogram(counts: Float64Array, values: Float64Array): void {
+    const length = Math.min(counts.length, values.length);
     let n = 0;
     let sum = 0;
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < counts.length; i++) {
-      const c = counts[i] ?? 0;
-      const v = values[i] ?? NaN;
-      if (c === 0 || !Number.isFinite(v)) continue;
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < length; i++) {
+      const c = counts[i]!;
+      if (c === 0) continue;
+      const v = values[i]!;
+      if (v - v !== 0) continue; // NaN or ±Inf
+      if (first < 0) first = i;
+      last = i;
       n += c;
       sum += c * v;
       if (v < min) min = v;
@@ -58,10 +68,10 @@ export class Moments {
     if (n === 0) return;
     const mean = sum / n;
     let m2 = 0;
-    for (let i = 0; i < counts.length; i++) {
-      const c = counts[i] ?? 0;
-      const v = values[i] ?? NaN;
-      if (c !== 0 && Number.isFinite(v)) m2 += c * (v - mean) * (v - mean);
+    for (let i = first; i <= last; i++) {
+      const c = counts[i]!;
+      const v = values[i]!;
+      if (c !== 0 && v - v === 0) m2 += c * (v - mean) * (v - mean);
     }
     this.merge(n, mean, m2, min, max);
   }
