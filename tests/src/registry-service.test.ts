@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
 import { callService } from '@keep/core';
 import { buildLlamaGguf } from './models/index.js';
@@ -10,10 +9,6 @@ import { runKeepctl } from './helpers/run-keepctl.js';
 import { flipByte, readToken, sha256Hex, stageModel, stagingDirOf, tensorsOf } from './helpers/registry-promotion.js';
 
 interface Problem { code: string; status: number }
-
-// runKeepctl blocks this process's event loop (spawnSync), so a pooled keep-alive socket
-// the server closed meanwhile would be reused and reset: one connection per call here.
-http.globalAgent = new http.Agent({ keepAlive: false });
 
 test('keep-registry promotes a staged model, serves it, verifies every tensor, contains, releases and deletes it', async () => {
   const dev = await startLauncher();

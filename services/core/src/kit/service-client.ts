@@ -35,7 +35,9 @@ export function callService(endpoint: string, options: ServiceRequest): Promise<
   }
   const target = address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port };
   return new Promise((resolve, reject) => {
-    const req = request({ ...target, method: options.method ?? 'GET', path: options.path, headers, timeout: options.timeoutMs ?? 30_000 }, (res) => {
+    // One connection per call: calls between services are rare, and a pooled socket the
+    // server closed while the client sat idle would be reused and reset.
+    const req = request({ ...target, agent: false, method: options.method ?? 'GET', path: options.path, headers, timeout: options.timeoutMs ?? 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
