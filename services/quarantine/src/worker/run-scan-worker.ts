@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Reason } from '../pipeline/reason.js';
@@ -101,16 +102,36 @@ export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLi
 
 /**
  * The argv that runs `script` with Node the way every scan worker runs: a V8 heap
- * cap and a data-segment limit, and, when started as root, a fresh network namespace
- * and uid/gid 65534 with no groups and no_new_privs. Spawn it with `env: {}`.
+ * cap and a data-segment limit, and, when started as root, fresh network and mount
+ * namespaces and uid/gid 65534 with no groups and no_new_privs. Spawn it with `env: {}`.
+ *
+ * Dropped to uid 65534, the worker must still read its own code, and a checkout may
+ * sit below a directory only root can enter (a `mktemp -d`, a home directory). So in
+ * its private mount namespace the code tree is bind-mounted at `/mnt/keep-code` on a
+ * fresh tmpfs, reachable whatever the checkout's ancestors are; nothing changes
+ * outside the namespace, and the files' own modes still decide what it may read.
  */
 export function isolatedNodeCommand(script: string, memoryMiB: number, heapMiB = Math.max(64, Math.floor(memoryMiB / 2))): [string, ...string[]] {
-  const node = [process.execPath, `--max-old-space-size=${heapMiB}`, script];
-  const limited = existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--data=${memoryMiB * 1024 * 1024}`, '--', ...node] : node;
-  const isolated = process.getuid?.() === 0
-    ? ['/usr/bin/unshare', '--net', '--', '/usr/bin/setpriv', `--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups', '--no-new-privs', '--', ...limited]
-    : limited;
-  return isolated as [string, ...string[]];
+  const limit = (path: string): string[] => {
+    const node = [process.execPath, `--max-old-space-size=${heapMiB}`, path];
+    return existsSync('/usr/bin/prlimit') ? ['/usr/bin/prlimit', `--data=${memoryMiB * 1024 * 1024}`, '--', ...node] : node;
+  };
+  if (process.getuid?.() !== 0) return limit(script) as [string, ...string[]];
+  const root = codeRootOf(script);
+  const drop = ['/usr/bin/setpriv', `--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups', '--no-new-privs', '--'];
+  const mountCode = `mount -t tmpfs -o mode=0755,size=1m keep-scan ${CODE_MOUNT} && mkdir ${CODE_MOUNT}/code && mount --bind "$0" ${CODE_MOUNT}/code && exec /usr/bin/env -i "$@"`;
+  return ['/usr/bin/unshare', '--net', '--mount', '--', '/bin/sh', '-c', mountCode, root, ...drop, ...limit(join(CODE_MOUNT, 'code', relative(root, script)))];
+}
+
+/** Where the code tree appears inside the worker's mount namespace. */
+const CODE_MOUNT = '/mnt';
+
+/** The checkout (or install) holding `script`: the nearest ancestor with a package-lock.json, where node_modules lives. */
+function codeRootOf(script: string): string {
+  for (let dir = dirname(script); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package-lock.json'))) return dir;
+  }
+  return dirname(script);
 }
 
 function parseLine(line: string): ReturnType<typeof workerMessageSchema.parse> | null {
