@@ -44,3 +44,4 @@ export { runService, type RunServiceOptions } from './kit/run-service.js';
 export { createNotifier, type Notifier } from './kit/sd-notify.js';
 export { callService, type ServiceRequest, type ServiceResponse } from './kit/service-client.js';
 export { readEndpoints, writeEndpoints, endpointOf, applianceEndpoint, ENDPOINTS_FILE, type Endpoints } from './kit/endpoints.js';
+export { generateSetupCode, normalizeSetupCode, setupCodeDigest, setupCodeMatches, setupCodePath, type SetupCode } from './credentials/setup-code.js';
