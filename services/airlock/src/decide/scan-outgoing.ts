@@ -1,4 +1,4 @@
-import { redactString } from '@keep/core';
+import { redact, redactString } from '@keep/core';
 import type { AirlockCode } from '../airlock-codes.js';
 import { findPersonalData } from './find-personal-data.js';
 
@@ -47,7 +47,20 @@ export function scanOutgoing(parts: OutgoingParts): ScanFinding | null {
 }
 
 function hasSecret(text: string): boolean {
-  return text.length > 0 && redactString(text) !== text;
+  return text.length > 0 && (redactString(text) !== text || jsonHasSecret(text));
+}
+
+/** A JSON body whose fields are named like secrets (`{"password": "..."}`): core's redaction by key. */
+function jsonHasSecret(text: string): boolean {
+  const first = text.trimStart()[0];
+  if (first !== '{' && first !== '[') return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  return JSON.stringify(redact(parsed)) !== JSON.stringify(parsed);
 }
 
 /** Percent-decoding that never throws: a bad escape stays as it is. */
