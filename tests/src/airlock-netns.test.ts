@@ -10,7 +10,7 @@ const MODELS = 'https://models.world.example';
 const skip = !isRoot();
 if (skip) process.stderr.write('\n*** airlock-netns: SKIPPED: these tests create network namespaces and need root ***\n\n');
 
-let world: World;
+let world = undefined as unknown as World;
 
 before(async () => {
   if (skip) return;
@@ -33,7 +33,8 @@ before(async () => {
 });
 
 after(async () => {
-  if (!skip) await world.close();
+  // `before` may have failed before the world existed; it cleaned up after itself then.
+  if (!skip && world !== undefined) await world.close();
 });
 
 const endpoint = (): string => `unix:${world.socket}`;

@@ -25,6 +25,8 @@ export interface WorldOptions {
   dns: Record<string, string[][]>;
   /** Extra keys for airlock.yaml. */
   config?: Record<string, unknown>;
+  /** Also run keep-quarantine (outside the namespaces, on a unix socket) to take pulls. */
+  quarantine?: boolean;
 }
 
 export interface World {
@@ -32,6 +34,8 @@ export interface World {
   stateDir: string;
   credentialsDir: string;
   socket: string;
+  /** keep-quarantine's socket when asked for. */
+  quarantineSocket: string | null;
   airlockNs: string;
   caFile: string;
   token: (name: 'token.airlock-fetch' | 'token.airlock-admin') => string;
@@ -125,9 +129,10 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     mkdirSync(configDir, { mode: 0o700 });
     ensureCredentials(credentialsDir);
     const socket = join(dir, 'airlock.sock');
+    const quarantineSocket = options.quarantine ? join(dir, 'quarantine.sock') : null;
     const policyFile = join(dir, 'airlock-policy.yaml');
     writeFileSync(policyFile, JSON.stringify({ ...options.policy, dnsServers: [WORLD_IP], trustedCaFiles: [certs.ca] }));
-    writeFileSync(join(configDir, 'airlock.yaml'), JSON.stringify({ listen: `unix:${socket}`, policyFile, ...options.config }));
+    writeFileSync(join(configDir, 'airlock.yaml'), JSON.stringify({ listen: `unix:${socket}`, policyFile, ...(quarantineSocket ? { quarantineEndpoint: `unix:${quarantineSocket}` } : {}), ...options.config }));
     const airlock = spawn('ip', ['netns', 'exec', airlockNs, process.execPath, join(REPO_ROOT, 'services/airlock/dist/main.js')], {
       env: { PATH: process.env['PATH'], KEEP_STATE_DIR: stateDir, KEEP_CONFIG_DIR: configDir, KEEP_CREDENTIALS_DIR: credentialsDir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,8 +143,22 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     airlock.stderr?.setEncoding('utf8').on('data', (chunk: string) => (airlockOut += chunk));
     await waitFor(() => existsSync(socket) || airlock.exitCode !== null, 'keep-airlock', () => airlockOut);
     if (airlock.exitCode !== null) throw new Error(`keep-airlock exited: ${airlockOut}`);
+    // After the airlock: it creates the audit tables the quarantine appends to.
+    if (quarantineSocket !== null) {
+      const quarantine = spawn(process.execPath, [join(REPO_ROOT, 'services/quarantine/dist/main.js')], {
+        env: { PATH: process.env['PATH'], KEEP_STATE_DIR: stateDir, KEEP_CONFIG_DIR: configDir, KEEP_CREDENTIALS_DIR: credentialsDir, KEEP_LISTEN: `unix:${quarantineSocket}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(quarantine);
+      let quarantineOut = '';
+      quarantine.stdout?.setEncoding('utf8').on('data', (chunk: string) => (quarantineOut += chunk));
+      quarantine.stderr?.setEncoding('utf8').on('data', (chunk: string) => (quarantineOut += chunk));
+      const qs = quarantineSocket;
+      await waitFor(() => existsSync(qs) || quarantine.exitCode !== null, 'keep-quarantine', () => quarantineOut);
+      if (quarantine.exitCode !== null) throw new Error(`keep-quarantine exited: ${quarantineOut}`);
+    }
     return {
-      dir, stateDir, credentialsDir, socket, airlockNs, caFile: certs.ca,
+      dir, stateDir, credentialsDir, socket, quarantineSocket, airlockNs, caFile: certs.ca,
       token: (name) => readCredentialText(credentialsDir, name),
       dnsLog: () => worldOut.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { dns: string; type: number; answers: string[] }),
       airlockOutput: () => airlockOut,
