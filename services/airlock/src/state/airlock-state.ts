@@ -20,15 +20,17 @@ export class AirlockState {
   readonly #store: Store;
   readonly #audit: AuditWriter;
   readonly #clock: Clock;
+  readonly #select: { get(): unknown };
 
   constructor(deps: { store: Store; audit: AuditWriter; clock: Clock }) {
     this.#store = deps.store;
     this.#audit = deps.audit;
     this.#clock = deps.clock;
+    this.#select = this.#store.prepare('SELECT enabled, contained, contained_reason, updated_at, updated_by FROM airlock_state WHERE id = 1');
   }
 
   read(): AirlockStateView {
-    const row = this.#store.prepare('SELECT enabled, contained, contained_reason, updated_at, updated_by FROM airlock_state WHERE id = 1').get() as StateRow;
+    const row = this.#select.get() as StateRow;
     return { enabled: row.enabled === 1, contained: row.contained === 1, containedReason: row.contained_reason, updatedAt: row.updated_at, updatedBy: row.updated_by };
   }
 
