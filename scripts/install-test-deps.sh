@@ -4,7 +4,10 @@
 set -euo pipefail
 
 DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
+# the airlock's network tests and bench: namespaces, a test CA, squid as the CONNECT baseline
+DEBIAN_PACKAGES+=(iproute2 openssl squid)
 FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
+FEDORA_PACKAGES+=(iproute openssl squid)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
