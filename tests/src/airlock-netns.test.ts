@@ -21,7 +21,7 @@ before(async () => {
         { host: 'rebind.world.example', pathPrefixes: ['/models'] },
         { host: 'private.world.example', pathPrefixes: ['/models'] },
       ],
-      limits: { maxResponseBytes: 1024 * 1024, requestsPerMinute: 6000, burst: 200 },
+      limits: { maxResponseBytes: 1024 * 1024, requestsPerMinute: 60, burst: 40 },
     },
     dns: {
       'models.world.example': [[WORLD_IP]],
@@ -113,6 +113,14 @@ test('CONNECT tunnels reach an allowed host byte for byte, and refuse a denied p
   assert.equal((await openTunnel({ socketPath: world.socket }, 'models.world.example:443', 'keep_wrong')).status, 407);
 });
 
+test('rate limits are per caller: a flooding caller is refused, the others are not', { skip }, async () => {
+  const flood = await Promise.all(Array.from({ length: 45 }, () => fetchVia('https://evil.world.example/models/text', { caller: 'flooder' })));
+  const codes = flood.map(codeOf);
+  assert.ok(codes.includes('egress.rate_limited'), 'the 41st request in a burst of 40 is refused');
+  assert.equal(flood.find((answer) => codeOf(answer) === 'egress.rate_limited')?.status, 429);
+  assert.equal((await fetchVia(`${MODELS}/models/text`)).status, 200, 'another caller still passes');
+});
+
 test('the containment latch stops egress until an admin lifts it', { skip }, async () => {
   assert.equal((await admin('POST', '/v1/containment', { reason: 'incident 7' })).status, 200);
   assert.equal(codeOf(await fetchVia(`${MODELS}/models/text`)), 'airlock.contained');
@@ -130,7 +138,7 @@ test('every decision is in the audit chain with the resolved address and the rea
     assert.ok(allowed.length >= 5);
     for (const row of allowed) assert.equal((JSON.parse(row.details) as { ip: string }).ip, WORLD_IP);
     const reasons = new Set(rows.filter((r) => r.decision === 'deny').map((r) => r.reason));
-    for (const code of ['airlock.disabled', 'egress.ip_loopback', 'egress.host_not_allowed', 'egress.ip_private', 'airlock.contained', 'egress.port_not_allowed']) assert.ok(reasons.has(code), `a deny row with ${code}`);
+    for (const code of ['egress.rate_limited', 'airlock.disabled', 'egress.ip_loopback', 'egress.host_not_allowed', 'egress.ip_private', 'airlock.contained', 'egress.port_not_allowed']) assert.ok(reasons.has(code), `a deny row with ${code}`);
     const changes = store.prepare(`SELECT action FROM audit_log WHERE service = 'airlock' AND action IN ('airlock.enable', 'airlock.contain', 'airlock.release')`).all();
     assert.equal(changes.length, 4);
   } finally {

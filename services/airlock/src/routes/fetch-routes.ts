@@ -14,7 +14,7 @@ const fetchBody = z.strictObject({
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
   headers: z.record(z.string().min(1).max(64), z.string().max(8192)).refine((h) => Object.keys(h).length <= 32, 'at most 32 headers').optional(),
   body: z.string().max(64 * 1024 * 1024).optional(),
-  caller: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  caller: z.string().min(1).max(256).regex(/^[^\u0000-\u001f\u007f]+$/, 'must have no control characters'),
   maxBytes: z.number().int().min(1).max(1024 * 1024 * 1024).optional(),
 });
 
