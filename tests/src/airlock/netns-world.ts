@@ -27,6 +27,8 @@ export interface WorldOptions {
   config?: Record<string, unknown>;
   /** Also run keep-quarantine (outside the namespaces, on a unix socket) to take pulls. */
   quarantine?: boolean;
+  /** Share another fixture's state and credentials (its services then reach the airlock through endpoints.json). */
+  state?: { stateDir: string; credentialsDir: string };
 }
 
 export interface World {
@@ -122,10 +124,10 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     world.stderr?.setEncoding('utf8').on('data', (chunk: string) => (worldOut += chunk));
     await waitFor(() => worldOut.includes('ready\n'), 'the world server', () => worldOut);
 
-    const stateDir = join(dir, 'state');
+    const stateDir = options.state?.stateDir ?? join(dir, 'state');
     const configDir = join(dir, 'config');
-    const credentialsDir = join(dir, 'credentials');
-    mkdirSync(stateDir, { mode: 0o700 });
+    const credentialsDir = options.state?.credentialsDir ?? join(dir, 'credentials');
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     mkdirSync(configDir, { mode: 0o700 });
     ensureCredentials(credentialsDir);
     const socket = join(dir, 'airlock.sock');
