@@ -51,14 +51,17 @@ export function connectHandler(deps: ConnectDeps): (req: IncomingMessage, socket
       let connected = false;
       upstream.once('connect', () => {
         connected = true;
-        upstream.setTimeout(0);
+        // An idle tunnel is closed: a stuck or parked connection does not hold a slot forever.
+        const idleMs = deps.egress.policy().policy.limits.tunnelIdleMs;
+        upstream.setTimeout(idleMs, () => upstream.destroy());
+        (socket as Socket).setTimeout(idleMs, () => socket.destroy());
         upstream.setNoDelay(true);
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         if (head.length > 0) upstream.write(head);
         upstream.pipe(socket);
         socket.pipe(upstream);
       });
-      upstream.once('timeout', () => upstream.destroy(new Error('connect timeout')));
+      upstream.once('timeout', () => void (!connected && upstream.destroy(new Error('connect timeout'))));
       upstream.on('error', (error) => {
         if (!connected && socket.writable) {
           refuse(socket, 502, 'Bad Gateway', new KeepError('egress.upstream_failed', `Cannot connect to ${target}: ${(error as NodeJS.ErrnoException).code ?? error.message}`, { status: 502 }));

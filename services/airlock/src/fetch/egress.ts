@@ -52,6 +52,9 @@ export function auditTarget(url: string): string {
 export async function decideAndAudit(deps: EgressDeps, request: EgressRequest, caller: string, action: string, details: Record<string, unknown> = {}): Promise<Extract<EgressDecision, { decision: 'allow' }>> {
   const { policy } = deps.policy();
   let decision = decideEgress(request, policy);
+  if (decision.decision === 'resolve' && policy.dnsServers.length === 0) {
+    decision = { decision: 'deny', code: 'egress.dns_unconfigured', detail: `The policy names no DNS servers, so ${decision.host} cannot be resolved`, host: decision.host, resolved: [] };
+  }
   if (decision.decision === 'resolve') decision = decideEgress(request, policy, await deps.resolve(decision.host, policy));
   if (decision.decision === 'resolve') throw new TypeError('decideEgress asked to resolve twice');
   const target = request.mode === 'connect' ? request.target : auditTarget(request.target);
