@@ -121,8 +121,12 @@ test('rate limits are per caller: a flooding caller is refused, the others are n
   assert.equal((await fetchVia(`${MODELS}/models/text`)).status, 200, 'another caller still passes');
 });
 
-test('the containment latch stops egress until an admin lifts it', { skip }, async () => {
+test('the containment latch stops egress, open tunnels included, until an admin lifts it', { skip }, async () => {
+  const tunnel = await openTunnel({ socketPath: world.socket }, 'models.world.example:443', world.token('token.airlock-fetch'));
+  assert.equal(tunnel.status, 200);
+  const cut = new Promise((resolve) => tunnel.socket!.once('close', resolve));
   assert.equal((await admin('POST', '/v1/containment', { reason: 'incident 7' })).status, 200);
+  await cut;
   assert.equal(codeOf(await fetchVia(`${MODELS}/models/text`)), 'airlock.contained');
   assert.equal(codeOf(await admin('POST', '/v1/state', { enabled: true })), undefined);
   assert.equal(codeOf(await fetchVia(`${MODELS}/models/text`)), 'airlock.contained', 'enabling does not lift the latch');

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     resolve: (host, policy) => resolveHost(host, policy.dnsServers, policy.limits.dnsTimeoutMs),
   };
   const pulls = new Pulls({
-    store: pullStore, egress, audit, clock: systemClock, log, retries: config.pullRetries,
+    store: pullStore, egress, audit, clock: systemClock, log, retries: config.pullRetries, isOpen: () => state.isOpen(),
     partialDir: join(config.stateDir, 'quarantine', 'inbox', '.partial'),
     quarantine: () => ({
       endpoint: config.quarantineEndpoint ?? endpointOf(config.stateDir, 'keep-quarantine'),

@@ -33,6 +33,13 @@ function refuse(socket: Duplex, status: number, reason: string, error: KeepError
  * then a TCP connection to the checked address is spliced to the client.
  */
 export function connectHandler(deps: ConnectDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  // Disabling egress or setting the latch also cuts the tunnels already open.
+  const open = new Set<Duplex>();
+  deps.state.onChange((state) => {
+    if (state.enabled && !state.contained) return;
+    for (const tunnel of open) tunnel.destroy();
+    open.clear();
+  });
   return (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const token = proxyToken(req.headers['proxy-authorization']);
@@ -56,6 +63,8 @@ export function connectHandler(deps: ConnectDeps): (req: IncomingMessage, socket
         upstream.setTimeout(idleMs, () => upstream.destroy());
         (socket as Socket).setTimeout(idleMs, () => socket.destroy());
         upstream.setNoDelay(true);
+        open.add(socket);
+        socket.once('close', () => open.delete(socket));
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         if (head.length > 0) upstream.write(head);
         upstream.pipe(socket);

@@ -20,6 +20,8 @@ export interface PullsDeps {
   partialDir: string;
   quarantine: () => { endpoint: string; token: string };
   retries: number;
+  /** Whether egress is open now: a pull stops when an admin disables the airlock or sets the latch. */
+  isOpen: () => boolean;
 }
 
 /** Codes worth another attempt with a Range request; a policy refusal is final. */
@@ -77,6 +79,7 @@ export class Pulls {
     let lastReport = 0;
     try {
       for (let attempt = 0; ; attempt++) {
+        if (!this.deps.isOpen()) throw egressError('airlock.contained', 'Egress was closed during the download');
         const headers: Record<string, string> = have > 0 ? { range: `bytes=${have}-`, ...(etag ? { 'if-range': etag } : {}) } : {};
         try {
           const { response } = await sendThrough(this.deps.egress, { caller: actor, action: 'egress.pull', url: pull.url, method: 'GET', headers, body: undefined });
@@ -108,6 +111,10 @@ export class Pulls {
             have += chunk.length;
             if (this.deps.clock() - lastReport > 200) {
               lastReport = this.deps.clock();
+              if (!this.deps.isOpen()) {
+                response.destroy();
+                throw egressError('airlock.contained', 'Egress was closed during the download');
+              }
               this.deps.store.progress(pull.id, have, total);
               this.#publish({ type: 'progress', pullId: pull.id, bytes: have, total });
             }

@@ -21,12 +21,30 @@ export class AirlockState {
   readonly #audit: AuditWriter;
   readonly #clock: Clock;
   readonly #select: { get(): unknown };
+  readonly #listeners: ((state: AirlockStateView) => void)[] = [];
 
   constructor(deps: { store: Store; audit: AuditWriter; clock: Clock }) {
     this.#store = deps.store;
     this.#audit = deps.audit;
     this.#clock = deps.clock;
     this.#select = this.#store.prepare('SELECT enabled, contained, contained_reason, updated_at, updated_by FROM airlock_state WHERE id = 1');
+  }
+
+  /** Called after each change: open tunnels and running pulls stop when egress is closed. */
+  onChange(listener: (state: AirlockStateView) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** True when egress is open right now. */
+  isOpen(): boolean {
+    const state = this.read();
+    return state.enabled && !state.contained;
+  }
+
+  #changed(): AirlockStateView {
+    const state = this.read();
+    for (const listener of this.#listeners) listener(state);
+    return state;
   }
 
   read(): AirlockStateView {
@@ -37,13 +55,13 @@ export class AirlockState {
   async setEnabled(enabled: boolean, actor: string): Promise<AirlockStateView> {
     await this.#audit.append({ actor, action: enabled ? 'airlock.enable' : 'airlock.disable', target: 'airlock', decision: 'info', reason: 'ok' });
     this.#store.prepare('UPDATE airlock_state SET enabled = ?, updated_at = ?, updated_by = ? WHERE id = 1').run(enabled ? 1 : 0, this.#clock(), actor);
-    return this.read();
+    return this.#changed();
   }
 
   async setContained(contained: boolean, actor: string, reason: string | null): Promise<AirlockStateView> {
     await this.#audit.append({ actor, action: contained ? 'airlock.contain' : 'airlock.release', target: 'airlock', decision: 'info', reason: 'ok', details: { reason } });
     this.#store.prepare('UPDATE airlock_state SET contained = ?, contained_reason = ?, updated_at = ?, updated_by = ? WHERE id = 1')
       .run(contained ? 1 : 0, contained ? reason : null, this.#clock(), actor);
-    return this.read();
+    return this.#changed();
   }
 }
