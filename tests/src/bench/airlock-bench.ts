@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { airlockPolicySchema, decideAnswers, decideEgress } from '@keep/airlock';
 import { callService } from '@keep/core';
 import { createWorld, isRoot, WORLD_IP } from '../airlock/netns-world.js';
 import type { LoadPlan } from './airlock-load.js';
@@ -46,6 +48,7 @@ function squidConfig(dir: string, port: number): string {
  */
 export async function airlockBench({ small, log }: BenchOptions): Promise<Record<string, unknown>> {
   if (!isRoot()) throw new Error('the airlock bench creates network namespaces and needs root');
+  const decisionUs = decisionOnly(small ? 5000 : 50_000);
   if (spawnSync('squid', ['-v']).status !== 0) throw new Error('squid is missing: scripts/install-test-deps.sh installs it');
   const world = await createWorld({
     policy: {
@@ -85,6 +88,7 @@ export async function airlockBench({ small, log }: BenchOptions): Promise<Record
     const connectVsSquid32 = round(figures.airlockConnectRps32 / Math.max(1, figures.squidConnectRps32));
     const fetchAddedP50Ms = round(figures.fetchP50Ms - figures.directP50Ms);
     const fetchAddedP99Ms = round(figures.fetchP99Ms - figures.directP99Ms);
+    log(`airlock bench: the pure decision (parse, ranges, allowlist of 200 rules, scan, DNS answers checked): ${decisionUs} µs per request`);
     log(`airlock bench: one HTTPS server in a world namespace, keep-alive requests over CONNECT tunnels (${plan.durationMs} ms per run)`);
     log(`  direct           ${figures.directRps1} req/s at 1, ${figures.directRps32} req/s at 32`);
     log(`  airlock CONNECT  ${figures.airlockConnectRps1} req/s at 1, ${figures.airlockConnectRps32} req/s at 32`);
@@ -92,7 +96,7 @@ export async function airlockBench({ small, log }: BenchOptions): Promise<Record
     log(`  fetch at 1: p50 ${figures.fetchP50Ms} ms, p99 ${figures.fetchP99Ms} ms; direct p50 ${figures.directP50Ms} ms, p99 ${figures.directP99Ms} ms`);
     log(`  fetch added: p50 ${fetchAddedP50Ms} ms (target <= ${TARGETS.fetchAddedP50Ms}), p99 ${fetchAddedP99Ms} ms (target <= ${TARGETS.fetchAddedP99Ms}), durable audit row included`);
     return {
-      ...figures, connectVsSquid32, fetchAddedP50Ms, fetchAddedP99Ms, targets: TARGETS,
+      ...figures, decisionUs, connectVsSquid32, fetchAddedP50Ms, fetchAddedP99Ms, targets: TARGETS,
       meetsTargets: connectVsSquid32 >= TARGETS.connectVsSquidAt32 && fetchAddedP50Ms <= TARGETS.fetchAddedP50Ms && fetchAddedP99Ms <= TARGETS.fetchAddedP99Ms,
     };
   } finally {
@@ -102,6 +106,19 @@ export async function airlockBench({ small, log }: BenchOptions): Promise<Record
     }
     await world.close();
   }
+}
+
+/** Microseconds per decision (`decideEgress`, then `decideAnswers` with the DNS answer) against a 200-rule policy: the decision without I/O. */
+function decisionOnly(iterations: number): number {
+  const rules = Array.from({ length: 199 }, (_, i) => ({ host: `mirror${i}.example.org`, pathPrefixes: ['/models'] }));
+  const policy = airlockPolicySchema.parse({ rules: [...rules, { host: HOST, pathPrefixes: ['/models'] }], dnsServers: [WORLD_IP] });
+  const request = { mode: 'fetch' as const, target: `https://${HOST}/models/text?page=2`, method: 'GET', headers: { accept: 'text/plain' } };
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const first = decideEgress(request, policy);
+    if (first.decision !== 'resolve' || decideAnswers(first, [WORLD_IP]).decision !== 'allow') throw new Error('bench decision is not allow');
+  }
+  return round(((performance.now() - start) * 1000) / iterations);
 }
 
 function round(value: number): number {

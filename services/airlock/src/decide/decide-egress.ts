@@ -20,8 +20,8 @@ export interface EgressRequest {
 export type EgressDecision =
   | { decision: 'allow'; code: 'ok'; host: string; port: number; url: string | null; address: string; resolved: string[] }
   | { decision: 'deny'; code: AirlockCode; detail: string; host: string | null; resolved: string[] }
-  /** Every check that needs no DNS passed: resolve `host` and decide again with the answers. */
-  | { decision: 'resolve'; code: 'ok'; host: string; port: number };
+  /** Every check that needs no DNS passed: resolve `host`, then `decideAnswers(this, answers)`. */
+  | { decision: 'resolve'; code: 'ok'; host: string; port: number; target: Target };
 
 /** Request headers forwarded upstream; everything else is refused, not silently dropped. */
 export const FORWARDED_HEADERS: ReadonlySet<string> = new Set(['accept', 'accept-language', 'content-type', 'range', 'if-none-match', 'if-modified-since', 'if-range']);
@@ -71,12 +71,23 @@ export function decideEgress(request: EgressRequest, policy: AirlockPolicy, reso
     }
   }
   if (target.literal) return allow(target, [host]);
-  if (resolved === undefined) return { decision: 'resolve', code: 'ok', host, port: target.port };
-  if (answers.length === 0) return deny('egress.dns_no_answer', `Host ${host} has no address`, host);
+  const pending = { decision: 'resolve' as const, code: 'ok' as const, host, port: target.port, target };
+  return resolved === undefined ? pending : decideAnswers(pending, answers);
+}
+
+/**
+ * Step 8 alone, for a request that passed steps 1–7 (`decideEgress` answered
+ * `resolve`): the same result as calling `decideEgress` again with the answers,
+ * without parsing and scanning the request twice.
+ */
+export function decideAnswers(pending: Extract<EgressDecision, { decision: 'resolve' }>, resolved: readonly string[]): EgressDecision {
+  const { host, target } = pending;
+  const answers = [...resolved];
+  if (answers.length === 0) return { decision: 'deny', code: 'egress.dns_no_answer', detail: `Host ${host} has no address`, host, resolved: answers };
   const checked: string[] = [];
   for (const answer of answers) {
     const verdict = classifyIp(answer);
-    if (!verdict.ok) return deny(verdict.code, `Host ${host} resolves to ${verdict.address} (${verdict.code})`, host);
+    if (!verdict.ok) return { decision: 'deny', code: verdict.code, detail: `Host ${host} resolves to ${verdict.address} (${verdict.code})`, host, resolved: answers };
     checked.push(verdict.address);
   }
   return allow(target, checked);

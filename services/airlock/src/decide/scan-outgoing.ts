@@ -24,23 +24,30 @@ export interface ScanFinding {
  * Percent-encoding is undone first so `%73k-...` hides nothing.
  */
 export function scanOutgoing(parts: OutgoingParts): ScanFinding | null {
-  const path = decodeLoosely(parts.url.pathname);
+  const path = parts.url.pathname;
   const query = parts.url.search;
+  const unique = (...texts: string[]): string[] => [...new Set(texts.filter((text) => text.length > 0))];
   const checks: ReadonlyArray<readonly [ScanFinding['where'], AirlockCode, readonly string[]]> = [
-    ['path', 'egress.secret_in_path', [parts.url.pathname, path]],
-    ['query', 'egress.secret_in_query', [query, decodeLoosely(query.replace(/\+/g, ' '))]],
+    ['path', 'egress.secret_in_path', unique(path, decodeLoosely(path))],
+    ['query', 'egress.secret_in_query', unique(query, decodeLoosely(query.replace(/\+/g, ' ')))],
     ['header', 'egress.secret_in_header', Object.entries(parts.headers).map(([name, value]) => `${name}: ${value}`)],
     ['body', 'egress.secret_in_body', parts.body === undefined ? [] : [parts.body]],
   ];
-  for (const [where, code, texts] of checks) {
-    for (const text of texts) {
-      if (hasSecret(text)) return { code, where, kind: 'credential' };
+  // One pass over everything first (the common case finds nothing); only a hit is located.
+  const all = checks.flatMap(([, , texts]) => texts).join('\n');
+  if (hasSecret(all) || (parts.body !== undefined && jsonHasSecret(parts.body))) {
+    for (const [where, code, texts] of checks) {
+      for (const text of texts) {
+        if (hasSecret(text)) return { code, where, kind: 'credential' };
+      }
     }
   }
-  for (const [where, , texts] of checks) {
-    for (const text of texts) {
-      const kind = findPersonalData(text);
-      if (kind !== null) return { code: 'egress.personal_data', where, kind };
+  if (findPersonalData(all) !== null) {
+    for (const [where, , texts] of checks) {
+      for (const text of texts) {
+        const kind = findPersonalData(text);
+        if (kind !== null) return { code: 'egress.personal_data', where, kind };
+      }
     }
   }
   return null;

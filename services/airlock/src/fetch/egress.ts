@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { KeepError, type AuditWriter } from '@keep/core';
 import { statusOf, type AirlockCode } from '../airlock-codes.js';
-import { decideEgress, type EgressDecision, type EgressRequest } from '../decide/decide-egress.js';
+import { decideAnswers, decideEgress, type EgressDecision, type EgressRequest } from '../decide/decide-egress.js';
 import type { AirlockPolicy } from '../policy/airlock-policy.js';
 import { openUpstream } from './open-upstream.js';
 
@@ -55,7 +55,7 @@ export async function decideAndAudit(deps: EgressDeps, request: EgressRequest, c
   if (decision.decision === 'resolve' && policy.dnsServers.length === 0) {
     decision = { decision: 'deny', code: 'egress.dns_unconfigured', detail: `The policy names no DNS servers, so ${decision.host} cannot be resolved`, host: decision.host, resolved: [] };
   }
-  if (decision.decision === 'resolve') decision = decideEgress(request, policy, await deps.resolve(decision.host, policy));
+  if (decision.decision === 'resolve') decision = decideAnswers(decision, await deps.resolve(decision.host, policy));
   if (decision.decision === 'resolve') throw new TypeError('decideEgress asked to resolve twice');
   const target = request.mode === 'connect' ? request.target : auditTarget(request.target);
   await deps.audit.append({
