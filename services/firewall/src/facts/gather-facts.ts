@@ -10,6 +10,8 @@ import type { CompiledPolicy } from '../policy/compile-policy.js';
 export interface FactSources {
   /** `<vault>`: workspaces live in `<vault>/workspaces/<user>`. */
   vaultDir: string;
+  /** The workspace itself, instead of `<vaultDir>/workspaces/<user>` (keepctl firewall check). */
+  workspace?: string;
   approval?: (id: string) => ApprovalFacts | null;
   alwaysAllow?: (tool: string, user: string, argsSha256: string) => string | null;
   airlock?: 'available' | 'unavailable';
@@ -29,7 +31,7 @@ export function workspaceOf(vaultDir: string, user: string): string {
  */
 export function gatherFacts(call: ToolCall, policy: CompiledPolicy, sources: FactSources): Facts {
   const user = typeof call.user === 'string' && USER_PATTERN.test(call.user) ? call.user : null;
-  const workspace = user === null ? join(sources.vaultDir, 'workspaces', '-') : workspaceOf(sources.vaultDir, user);
+  const workspace = sources.workspace ?? (user === null ? join(sources.vaultDir, 'workspaces', '-') : workspaceOf(sources.vaultDir, user));
   const workspaceReal = user === null ? null : realOrNull(workspace);
   const paths: Record<string, PathFacts> = {};
   const tool = typeof call.tool === 'string' ? policy.tools.get(call.tool) : undefined;

@@ -26,6 +26,8 @@ const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0\u034F\u2800]/u;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0001-\u001F\u007F-\u009F]/;
 const PERCENT = /%[0-9A-Fa-f]{2}/;
+// Slash and dot look-alikes NFKC leaves alone (division slash, fraction slash, big solidus, ...).
+const CONFUSABLE = /[\u2215\u2044\u29F8\u2571\u29F5\u3002\uFF61\u0589\u06D4\u2E31\u00B7\u2027]/u;
 
 /**
  * Canonicalises `raw` against the workspace root `workspace` (an absolute, normalised
@@ -39,7 +41,7 @@ export function canonicalPath(raw: string, workspace: string, maxLength = 4096):
   if (raw.includes('\0')) return refuse('path.nul', 'Path contains a NUL character');
   if (CONTROL.test(raw)) return refuse('path.control_char', 'Path contains a control character');
   if (PERCENT.test(raw)) return refuse('path.encoded', 'Path contains percent-encoding');
-  if (INVISIBLE.test(raw) || raw.normalize('NFKC') !== raw) return refuse('path.unicode', 'Path contains characters that normalise to others or are invisible');
+  if (INVISIBLE.test(raw) || CONFUSABLE.test(raw) || raw.normalize('NFKC') !== raw) return refuse('path.unicode', 'Path contains characters that normalise to others or are invisible');
   if (raw.includes('\\')) return refuse('path.backslash', 'Path contains a backslash');
 
   const absolute = raw.startsWith('/');
