@@ -15,3 +15,6 @@ export { AlwaysAllowStore } from './approvals/always-allow-store.js';
 export { handleToolCall, type ToolCallDeps, type ToolCallOutcome } from './handle-tool-call.js';
 export { createFirewallApp, type FirewallAppDeps } from './app.js';
 export { DEFAULT_POLICY_FILE } from './policy/default-policy-file.js';
+export { decideApproval, revokeApproval, type GrantRequest } from './approvals/grant-approval.js';
+export { runBuiltinTool, type ToolResult, type ExecutorLimits } from './exec/run-builtin-tool.js';
+export { openInWorkspace } from './exec/open-in-workspace.js';

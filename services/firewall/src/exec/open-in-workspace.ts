@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readlinkSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, type Stats } from 'node:fs';
 import { KeepError, messageOf } from '@keep/core';
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_CLOEXEC } = constants as typeof constants & { O_CLOEXEC?: number };
@@ -22,7 +22,8 @@ export function openInWorkspace(workspaceReal: string, segments: readonly string
   try {
     if (segments.length === 0) {
       if (want !== 'dir') throw new KeepError('exec.not_file', 'The workspace root is not a file', { status: 400 });
-      const fd = openSync(`/proc/self/fd/${parent}`, DIR_FLAGS);
+      // The magic link itself must be followed here: it names the directory just verified.
+      const fd = openSync(`/proc/self/fd/${parent}`, O_RDONLY | O_DIRECTORY | (O_CLOEXEC ?? 0));
       return verify(fd, workspaceReal, segments, want);
     }
     const name = segments.at(-1) as string;
@@ -62,11 +63,20 @@ function openOrThrow(path: string, flags: number, mode = 0o600): number {
     return openSync(path, flags, mode);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') throw new KeepError('path.symlink', 'A component of the path is a symbolic link', { status: 403 });
+    // O_NOFOLLOW with O_DIRECTORY reports a link as ENOTDIR: ask what is there, without following it.
+    if (code === 'ELOOP' || code === 'EMLINK' || (code === 'ENOTDIR' && isLink(path))) throw new KeepError('path.symlink', 'A component of the path is a symbolic link', { status: 403 });
     if (code === 'ENOENT') throw new KeepError('exec.not_found', 'Nothing exists at the path', { status: 404 });
     if (code === 'ENOTDIR') throw new KeepError('exec.not_dir', 'A component of the path is not a directory', { status: 400 });
     if (code === 'EISDIR') throw new KeepError('exec.not_file', 'The path is a directory', { status: 400 });
     throw new KeepError('exec.failed', `Cannot open the path: ${code ?? messageOf(error)}`, { status: 500, cause: error });
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
