@@ -113,6 +113,7 @@ async function runToolCall(options: ChatLoopOptions, firewall: ServiceTarget, ca
       options.onEvent({ type: 'decision', callId: call.id, decision: answer.decision, code: answer.code, rule: answer.rule, reason: answer.reason });
     } else {
       answer = { ...answer, decision: 'deny', code: outcome === 'denied' ? 'approval.denied' : 'approval.expired', reason: `The approval was ${outcome}` };
+      options.onEvent({ type: 'decision', callId: call.id, decision: answer.decision, code: answer.code, rule: answer.rule, reason: answer.reason });
     }
   }
   const denied = answer.decision !== 'allow';
