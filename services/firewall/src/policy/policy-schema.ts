@@ -57,8 +57,8 @@ const urlArg = z.strictObject({
 export const argSpecSchema = z.discriminatedUnion('type', [stringArg, numberArg, booleanArg, pathArg, urlArg]);
 
 const rateLimit = z.strictObject({
-  max: z.number().int().min(1).max(1_000_000),
-  windowMs: z.number().int().min(1).max(86_400_000),
+  max: z.number().int().min(1).max(1_000_000).describe('Calls allowed within the window'),
+  windowMs: z.number().int().min(1).max(86_400_000).describe('Sliding window length (ms)'),
 });
 
 const ruleSchema = z.strictObject({
@@ -78,16 +78,18 @@ const ruleSchema = z.strictObject({
     'an `arg` rule has exactly one of `equals`, `contains` or `pattern`');
 
 export const toolPolicySchema = z.strictObject({
-  description: z.string().max(4096).default(''),
+  description: z.string().max(4096).default('').describe('What the tool does, for people reading the policy'),
   risk: z.enum(['low', 'medium', 'high']).default('high').describe('High-risk approvals are single use'),
   approval: z.enum(['never', 'required']).default('required').describe('Whether each call waits for a grant by another principal'),
-  args: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), argSpecSchema).default({}),
+  args: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/), argSpecSchema).default({})
+    .describe('Each argument by name: `type` string, integer, number, boolean, path or url, with its limits (docs/firewall.md); an undeclared argument is denied'),
   rateLimit: z.strictObject({ perCaller: rateLimit.optional(), perSession: rateLimit.optional() }).default({}),
-  rules: z.array(ruleSchema).max(100_000).default([]),
+  rules: z.array(ruleSchema).max(100_000).default([])
+    .describe('Rules `{id, effect: deny|approval, path: {arg, under} | arg: {name, equals|contains|pattern}}`; a deny rule wins over any grant'),
 });
 
 export const toolsPolicySchema = z.strictObject({
-  version: z.literal(1).default(1),
+  version: z.literal(1).default(1).describe('Policy format version'),
   approvalTtlMs: z.number().int().min(1000).max(86_400_000).default(600_000).describe('How long an approval request or grant stays valid'),
   tools: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), toolPolicySchema).default({})
     .describe('The tools a model may call; anything not listed is denied'),
