@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isKeepError, loadMacKeys, loadSigningKey, publicKeyOf, verifyAudit } from '@keep/core';
@@ -130,6 +130,19 @@ test('a directory swapped for a link, or a hard link made, after the decision is
     assert.equal(decideToolCall(plain, policy, gatherFacts(plain, policy, { vaultDir: fixture.vault }), Date.now(), { caller: 0, session: 0 }).decision, 'allow');
     linkSync(join(fixture.workspace, 'plain.txt'), join(fixture.stateDir, 'outside', 'plain-link.txt'));
     assert.throws(() => runBuiltinTool('read_file', {}, fixture.workspace, ['plain.txt'], limits, Date.now), (e: unknown) => isKeepError(e) && e.code === 'path.hardlink');
+  } finally {
+    await fixture.close();
+  }
+});
+
+test('when the audit write fails the call fails and nothing runs', async () => {
+  const fixture = createFirewallFixture();
+  try {
+    fixture.deps.alwaysAllow.add({ tool: 'write_file', user: 'alice', argsSha256: null, createdBy: 'admin:test' }, Date.now());
+    const call: ToolCall = { tool: 'write_file', args: { path: 'never.txt', content: 'x' }, user: 'alice', caller: 'chat:a', session: 'a' };
+    await fixture.deps.audit.close();
+    await assert.rejects(handleToolCall(fixture.deps, call), (e: unknown) => isKeepError(e) && e.code === 'audit.write_failed');
+    assert.equal(existsSync(join(fixture.workspace, 'never.txt')), false);
   } finally {
     await fixture.close();
   }
