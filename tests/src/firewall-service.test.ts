@@ -58,6 +58,7 @@ test('keep-firewall serves decisions, approvals, always-allow rules and policy r
     assert.match(approval.argsSha256, /^[0-9a-f]{64}$/);
     const listed = await call('GET', '/v1/approvals?session=s1&status=pending', tokens.caller);
     assert.deepEqual((listed.body as { approvals: { id: string }[] }).approvals.map((a) => a.id), [approval.id]);
+    assert.equal((await call('GET', '/v1/approvals', tokens.caller)).status, 400, 'a chat session lists only its own approvals');
     const selfToken = await call('POST', `/v1/approvals/${approval.id}/grant`, tokens.caller, { principal: 'user:alice' });
     assert.deepEqual([selfToken.status, (selfToken.body as { code: string }).code], [403, 'approval.self_grant']);
     const selfPrincipal = await call('POST', `/v1/approvals/${approval.id}/grant`, tokens.grantor, { principal: 'chat:s1' });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { KeepError, canonicalJson, isKeepError, messageOf, type AuditWriter, type Clock } from '@keep/core';
 import type { AlwaysAllowStore } from './approvals/always-allow-store.js';
 import type { ApprovalStore } from './approvals/approval-store.js';
-import { decideToolCall } from './decide/decide-tool-call.js';
+import { USER_PATTERN, decideToolCall } from './decide/decide-tool-call.js';
 import type { Counters, Decision, ToolCall } from './decide/decision-types.js';
 import type { RateCounters } from './decide/rate-counters.js';
 import { fetchViaAirlock, type AirlockClient } from './exec/fetch-via-airlock.js';
@@ -41,6 +42,7 @@ export async function handleToolCall(deps: ToolCallDeps, call: ToolCall): Promis
   const loaded = deps.policy.current;
   const policy = loaded.compiled;
   const now = deps.clock();
+  ensureWorkspace(deps.vaultDir, call.user);
   const facts = gatherFacts(call, policy, {
     vaultDir: deps.vaultDir,
     approval: (id) => deps.approvals.facts(id),
@@ -113,6 +115,16 @@ async function execute(deps: ToolCallDeps, call: ToolCall, tool: CompiledTool, w
     await deps.audit.append({ actor, action: 'tool.execute', target: tool.name, decision: refused ? 'deny' : 'error', reason: keepError.code, details: { id: outcome.id, ms: deps.clock() - started } });
     if (refused) return { ...outcome, decision: 'deny', code: keepError.code as Decision['code'], reason: keepError.detail };
     return { ...outcome, result: { content: `Error: ${keepError.detail}`, truncated: false, error: { code: keepError.code, detail: keepError.detail } } };
+  }
+}
+
+/** A user's workspace is made on first use, private to the service (the vault's `workspaces/` must exist). */
+function ensureWorkspace(vaultDir: string, user: unknown): void {
+  if (typeof user !== 'string' || !USER_PATTERN.test(user)) return;
+  try {
+    mkdirSync(workspaceOf(vaultDir, user), { mode: 0o700 });
+  } catch {
+    // exists already, or cannot be made: the facts say so and decide denies
   }
 }
 

@@ -33,6 +33,8 @@ export function approvalRoutes(deps: FirewallAppDeps): Router {
 
   router.get('/approvals', anyone, (req, res) => {
     const query = parseInput(listQuery, req.query, 'Query');
+    // A chat session sees its own approvals only; people granting see them all.
+    if (scopeOf(res.locals) === 'firewall:caller' && query.session === undefined) throw new KeepError('http.bad_request', 'The caller token lists approvals of one session: add ?session=', { status: 400 });
     res.json({ approvals: deps.approvals.list(query, deps.clock()) });
   });
   router.get('/approvals/:id', anyone, (req, res) => {
