@@ -10,12 +10,13 @@ import { compilePolicy, toolsPolicySchema, type CompiledPolicy, type ToolCall } 
 
 export const BENCH_RULES = 1000;
 
-export function benchPolicy(): CompiledPolicy {
+/** The bench tool with its 1,000 rules, or with none (`ruleCount` 0) as the baseline. */
+export function benchPolicy(ruleCount = BENCH_RULES): CompiledPolicy {
   const rules: unknown[] = [];
-  for (let i = 0; i < 500; i++) rules.push({ id: `path-${i}`, effect: i % 2 === 0 ? 'deny' : 'approval', path: { arg: 'path', under: `area-${i}/private` } });
-  for (let i = 0; i < 250; i++) rules.push({ id: `eq-${i}`, effect: 'deny', arg: { name: 'label', equals: `blocked-${i}` } });
-  for (let i = 0; i < 200; i++) rules.push({ id: `has-${i}`, effect: 'deny', arg: { name: 'label', contains: `bad${i}word` } });
-  for (let i = 0; i < 50; i++) rules.push({ id: `re-${i}`, effect: 'deny', arg: { name: 'label', pattern: `^evil-${i}-[0-9]+$` } });
+  if (ruleCount > 0) for (let i = 0; i < 500; i++) rules.push({ id: `path-${i}`, effect: i % 2 === 0 ? 'deny' : 'approval', path: { arg: 'path', under: `area-${i}/private` } });
+  if (ruleCount > 0) for (let i = 0; i < 250; i++) rules.push({ id: `eq-${i}`, effect: 'deny', arg: { name: 'label', equals: `blocked-${i}` } });
+  if (ruleCount > 0) for (let i = 0; i < 200; i++) rules.push({ id: `has-${i}`, effect: 'deny', arg: { name: 'label', contains: `bad${i}word` } });
+  if (ruleCount > 0) for (let i = 0; i < 50; i++) rules.push({ id: `re-${i}`, effect: 'deny', arg: { name: 'label', pattern: `^evil-${i}-[0-9]+$` } });
   return compilePolicy(toolsPolicySchema.parse({
     tools: {
       read_file: {

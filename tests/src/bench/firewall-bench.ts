@@ -31,11 +31,18 @@ export async function firewallBench({ small, log }: BenchOptions): Promise<Recor
       const k = i % calls.length;
       decideToolCall(calls[k] as ToolCall, policy, facts[k] as Facts, 1000, { caller: 0, session: 0 });
     });
+    const bare = benchPolicy(0);
+    const bareFacts: Facts[] = calls.map((call) => gatherFacts(call, bare, { vaultDir: vault }));
+    const noRules = timeEach(iterations, (i) => {
+      const k = i % calls.length;
+      decideToolCall(calls[k] as ToolCall, bare, bareFacts[k] as Facts, 1000, { caller: 0, session: 0 });
+    });
     const withFacts = timeEach(small ? 5_000 : 50_000, (i) => {
       const call = calls[i % calls.length] as ToolCall;
       decideToolCall(call, policy, gatherFacts(call, policy, { vaultDir: vault }), 1000, { caller: 0, session: 0 });
     });
     log(`pure decide, 1 tool with ${BENCH_RULES} rules: p50 ${pure.p50Us} µs, p99 ${pure.p99Us} µs, ${pure.perSecond} decisions/s`);
+    log(`pure decide, same tool without rules (baseline): p50 ${noRules.p50Us} µs, p99 ${noRules.p99Us} µs, ${noRules.perSecond} decisions/s`);
     log(`decide + real-path facts (lstat walk, realpath): p50 ${withFacts.p50Us} µs, p99 ${withFacts.p99Us} µs, ${withFacts.perSecond} decisions/s`);
 
     const floor = commitFloor(join(root, 'floor.db'), small ? 50 : 300);
@@ -61,6 +68,7 @@ export async function firewallBench({ small, log }: BenchOptions): Promise<Recor
       return {
         rules: BENCH_RULES,
         pure_p50_us: pure.p50Us, pure_p99_us: pure.p99Us, pure_decisions_per_s: pure.perSecond,
+        no_rules_p50_us: noRules.p50Us, no_rules_p99_us: noRules.p99Us, no_rules_decisions_per_s: noRules.perSecond,
         facts_p50_us: withFacts.p50Us, facts_p99_us: withFacts.p99Us, facts_decisions_per_s: withFacts.perSecond,
         http_rate_per_s: rate, http_seconds: seconds,
         http_baseline_p50_ms: baseline.p50Ms, http_baseline_p99_ms: baseline.p99Ms,
