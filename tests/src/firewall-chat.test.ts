@@ -101,6 +101,8 @@ test('chats with scripted models: an allowed call feeds the model, a denied one 
     assert.deepEqual(wrote.tools.map((t) => t.code), ['approval.granted', 'approval.denied', 'approval.denied']);
     assert.equal(readFileSync(join(workspace, 'report.txt'), 'utf8'), 'written by the model');
     assert.match(written.stderr, /keepctl approvals grant apr_/);
+    const listed = runKeepctl(['approvals', 'list', '--json', '--session', wrote.session, '--state', state.stateDir]);
+    assert.deepEqual((listed.json as { approvals: { status: string }[] }).approvals.map((a) => a.status).sort(), ['denied', 'denied', 'used']);
   } finally {
     await Promise.all([inference.stop(), firewall.stop()]);
   }
