@@ -7,9 +7,7 @@ export interface ArgProblem {
 }
 
 // Newline and tab are allowed in multiline text; every other C0/C1 control never.
-// eslint-disable-next-line no-control-regex
 const CONTROL_STRICT = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_MULTILINE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /**

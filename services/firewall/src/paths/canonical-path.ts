@@ -23,7 +23,6 @@ export const MAX_SEGMENT_LENGTH = 255;
 
 // Zero-width, bidi controls and other invisible format characters (Unicode Cf plus fillers).
 const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0\u034F\u2800]/u;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0001-\u001F\u007F-\u009F]/;
 const PERCENT = /%[0-9A-Fa-f]{2}/;
 // Slash and dot look-alikes NFKC leaves alone (division slash, fraction slash, big solidus, ...).
