@@ -25,6 +25,8 @@ export const MAX_SEGMENT_LENGTH = 255;
 const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0\u034F\u2800]/u;
 const CONTROL = /[\u0001-\u001F\u007F-\u009F]/;
 const PERCENT = /%[0-9A-Fa-f]{2}/;
+// Printable ASCII needs none of the Unicode checks: the common case stays cheap.
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 // Slash and dot look-alikes NFKC leaves alone (division slash, fraction slash, big solidus, ...).
 const CONFUSABLE = /[\u2215\u2044\u29F8\u2571\u29F5\u3002\uFF61\u0589\u06D4\u2E31\u00B7\u2027]/u;
 
@@ -40,7 +42,8 @@ export function canonicalPath(raw: string, workspace: string, maxLength = 4096):
   if (raw.includes('\0')) return refuse('path.nul', 'Path contains a NUL character');
   if (CONTROL.test(raw)) return refuse('path.control_char', 'Path contains a control character');
   if (PERCENT.test(raw)) return refuse('path.encoded', 'Path contains percent-encoding');
-  if (INVISIBLE.test(raw) || CONFUSABLE.test(raw) || raw.normalize('NFKC') !== raw) return refuse('path.unicode', 'Path contains characters that normalise to others or are invisible');
+  const ascii = PRINTABLE_ASCII.test(raw);
+  if (!ascii && (INVISIBLE.test(raw) || CONFUSABLE.test(raw) || raw.normalize('NFKC') !== raw)) return refuse('path.unicode', 'Path contains characters that normalise to others or are invisible');
   if (raw.includes('\\')) return refuse('path.backslash', 'Path contains a backslash');
 
   const absolute = raw.startsWith('/');
@@ -59,7 +62,7 @@ export function canonicalPath(raw: string, workspace: string, maxLength = 4096):
     base = parts;
   }
   if (base.length > MAX_PATH_SEGMENTS) return refuse('path.too_deep', `Path has ${base.length} segments, limit is ${MAX_PATH_SEGMENTS}`);
-  if (base.some((s) => Buffer.byteLength(s) > MAX_SEGMENT_LENGTH)) return refuse('path.too_long', `A path segment is longer than ${MAX_SEGMENT_LENGTH} bytes`);
+  if (base.some((s) => (ascii ? s.length : Buffer.byteLength(s)) > MAX_SEGMENT_LENGTH)) return refuse('path.too_long', `A path segment is longer than ${MAX_SEGMENT_LENGTH} bytes`);
   return { ok: true, segments: base, relative: base.length === 0 ? '.' : base.join('/') };
 }
 
