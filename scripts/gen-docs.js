@@ -10,6 +10,7 @@ import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
 import { inferenceConfigSchema } from '@keep/inference';
 import { AIRLOCK_CODES, airlockConfigSchema, airlockPolicySchema } from '@keep/airlock';
+import { firewallConfigSchema, toolsPolicySchema, toolPolicySchema } from '@keep/firewall';
 
 // One line per config or policy file.
 const SCHEMAS = [
@@ -20,6 +21,9 @@ const SCHEMAS = [
   { unit: 'keep-inference', service: 'inference', schema: inferenceConfigSchema },
   { unit: 'keep-airlock', service: 'airlock', schema: airlockConfigSchema },
   { unit: 'keep-airlock policy (also `keepctl airlock check --policy`)', service: 'policy/airlock', schema: airlockPolicySchema },
+  { unit: 'keep-firewall', service: 'firewall', schema: firewallConfigSchema },
+  { unit: 'keep-firewall tool policy (also `keepctl firewall check --policy`)', service: 'policy/tools', schema: toolsPolicySchema },
+  { unit: 'keep-firewall tool policy, each entry of `tools`', service: 'policy/tools', schema: toolPolicySchema },
 ];
 
 function reasonsReference() {

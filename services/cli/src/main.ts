@@ -21,8 +21,17 @@ commands:
   models rm NAME                       delete a model
   import FILE                          send a model file or bundle to the quarantine and
                                        follow its scan (exit 1 if rejected)
-  chat NAME                            chat with a registry model: each stdin line is a
-                                       turn, replies stream as they are generated
+  chat NAME [--user U]                 chat with a registry model: each stdin line is a
+                                       turn, replies stream as they are generated; tool
+                                       calls go through the firewall (workspace of U)
+  firewall check [--policy PATH] [--workspace DIR] < call.json
+                                       decide one tool call offline (exit 0 allow,
+                                       1 deny or approval required)
+  approvals list [--session ID] [--status S]
+                                       tool-call approvals the firewall holds
+  approvals grant ID | revoke ID       grant a pending approval as the admin, or deny it
+                                       (revoke withdraws an unused grant)
+  policy reload                        the firewall re-reads its tool policy (audited)
   airlock check URL [--policy PATH] [--allow HOST[/PREFIX]]... [--resolve HOST=IP[,IP...]]...
                                        decide one URL offline, as if the airlock were on
                                        (exit 0 allow, 1 deny)
@@ -52,12 +61,16 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       resolve: { type: 'string', multiple: true },
       method: { type: 'string' },
       name: { type: 'string' },
+      workspace: { type: 'string' },
+      session: { type: 'string' },
+      status: { type: 'string' },
+      user: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const json = values.json ?? false;
   const command = ['scan', 'chat', 'import', 'pull'].includes(positionals[0] ?? '') ? positionals[0] as string
-    : positionals[0] === 'models' || positionals[0] === 'airlock' ? `${positionals[0]} ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
+    : ['models', 'approvals', 'firewall', 'policy', 'airlock'].includes(positionals[0] ?? '') ? `${positionals[0]} ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -80,8 +93,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     }
     case 'chat': {
       const [, model, ...extra] = positionals;
-      if (model === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl chat NAME [--json]');
-      return { result: await (await import('./commands/chat.js')).chat(await context(), model), json };
+      if (model === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl chat NAME [--user U] [--json]');
+      return { result: await (await import('./commands/chat.js')).chat(await context(), model, values.user), json };
     }
     case 'audit tail':
       return { result: (await import('./commands/audit-tail.js')).auditTail(await context(), values), json };
@@ -118,6 +131,17 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       if (url === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl pull URL [--name NAME] [--json]');
       return { result: await (await import('./commands/pull.js')).pull(await context(), url, values.name), json };
     }
+    case 'firewall check':
+      if (positionals.length > 2) throw new KeepError('usage.invalid', 'usage: keepctl firewall check [--policy PATH] [--workspace DIR] [--json] < call.json');
+      return { result: (await import('./commands/firewall-check.js')).firewallCheck(values), json };
+    case 'approvals list':
+      return { result: await (await import('./commands/approvals.js')).approvalsList(await context(), values), json };
+    case 'approvals grant':
+    case 'approvals revoke':
+      if (positionals.length > 3) throw new KeepError('usage.invalid', `usage: keepctl ${command} ID`);
+      return { result: await (await import('./commands/approvals.js')).approvalsDecide(await context(), command === 'approvals grant' ? 'grant' : 'revoke', positionals[2]), json };
+    case 'policy reload':
+      return { result: await (await import('./commands/approvals.js')).policyReload(await context()), json };
     default:
       throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
   }
