@@ -106,27 +106,30 @@ export async function sendThrough(deps: EgressDeps, input: SendInput): Promise<S
   }
 }
 
-/** Reads a response body up to `limit` bytes; beyond it the response is refused (hard) or cut (`cut`). */
-export async function readCapped(response: IncomingMessage, limit: number, cut: number | undefined): Promise<{ body: Buffer; truncated: boolean }> {
+/**
+ * Reads a response body as it streams. A declared length over `limit` is refused
+ * before a byte is read (`egress.response_too_large`); otherwise the body is cut at
+ * `cut` (at most `limit`) and the connection closed, so no more than that is ever
+ * read (`truncated: true`).
+ */
+export async function readCapped(response: IncomingMessage, limit: number, cut: number | undefined, method: string): Promise<{ body: Buffer; truncated: boolean }> {
+  const bodyless = method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
   const declared = Number(response.headers['content-length'] ?? Number.NaN);
-  if (declared > limit) {
+  if (!bodyless && declared > limit) {
     response.destroy();
     throw egressError('egress.response_too_large', `Response declares ${declared} bytes, limit is ${limit}`);
   }
+  const cap = Math.min(cut ?? limit, limit);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of response as AsyncIterable<Buffer>) {
+      if (size + chunk.length > cap) {
+        chunks.push(chunk.subarray(0, cap - size));
+        response.destroy();
+        return { body: Buffer.concat(chunks), truncated: true };
+      }
       size += chunk.length;
-      if (cut !== undefined && size >= cut) {
-        chunks.push(chunk.subarray(0, chunk.length - (size - cut)));
-        response.destroy();
-        return { body: Buffer.concat(chunks), truncated: size > cut || !response.complete };
-      }
-      if (size > limit) {
-        response.destroy();
-        throw egressError('egress.response_too_large', `Response passed ${limit} bytes while streaming`);
-      }
       chunks.push(chunk);
     }
   } catch (error) {

@@ -54,7 +54,7 @@ export const airlockPolicySchema = z.strictObject({
     maxUrlBytes: z.number().int().min(64).max(65_536).default(8192).describe('Longest URL'),
     maxQueryBytes: z.number().int().min(0).max(65_536).default(4096).describe('Longest query string'),
     maxRequestBytes: z.number().int().min(0).max(64 * MiB).default(MiB).describe('Largest outgoing body'),
-    maxResponseBytes: z.number().int().min(1024).max(GiB).default(8 * MiB).describe('Largest fetch response; more (declared or streamed) is refused'),
+    maxResponseBytes: z.number().int().min(1024).max(GiB).default(8 * MiB).describe('Largest fetch response: a larger declared length is refused, a longer stream is cut here (truncated)'),
     maxPullBytes: z.number().int().min(1024).max(1024 * GiB).default(256 * GiB).describe('Largest model download'),
     maxRedirects: z.number().int().min(0).max(10).default(5).describe('Redirects followed, each decided again'),
     connectTimeoutMs: z.number().int().min(100).max(60_000).default(10_000).describe('Connect plus TLS handshake'),

@@ -23,8 +23,8 @@ const RETURNED_HEADERS = ['content-type', 'content-length', 'content-range', 'co
 
 /**
  * `POST /v1/fetch` (airlock:fetch): `{url, method?, headers?, body?, caller, maxBytes?}`
- * → `{status, headers, body, truncated}`, the body as UTF-8 text. `maxBytes` cuts the
- * text (truncated: true); the policy's `maxResponseBytes` refuses anything larger.
+ * → `{status, headers, body, truncated}`, the body as UTF-8 text, cut at `maxBytes` or
+ * the policy's `maxResponseBytes` (truncated: true); a larger declared length is refused.
  */
 export function fetchRoutes(deps: FetchRouteDeps): Router {
   const router = Router();
@@ -36,7 +36,7 @@ export function fetchRoutes(deps: FetchRouteDeps): Router {
       caller, action: 'egress.fetch', url: input.url, method: input.method, headers: input.headers ?? {}, body: input.body,
     });
     const limit = deps.egress.policy().policy.limits.maxResponseBytes;
-    const { body, truncated } = await readCapped(sent.response, limit, input.maxBytes);
+    const { body, truncated } = await readCapped(sent.response, limit, input.maxBytes, input.method);
     const headers: Record<string, string> = {};
     for (const name of RETURNED_HEADERS) {
       const value = sent.response.headers[name];
