@@ -23,6 +23,15 @@ export interface LoadPlan {
 
 interface Run { requests: number; seconds: number; latenciesMs: number[] }
 
+/** What the bench reads back: counts and latency percentiles, not every sample. */
+export interface RunSummary { requests: number; seconds: number; p50Ms: number; p99Ms: number }
+
+function summary(run: Run): RunSummary {
+  const sorted = [...run.latenciesMs].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  return { requests: run.requests, seconds: run.seconds, p50Ms: at(50), p99Ms: at(99) };
+}
+
 function drain(res: IncomingMessage): Promise<number> {
   return new Promise((resolve, reject) => {
     let size = 0;
@@ -75,7 +84,7 @@ function getVia(plan: LoadPlan, agent: HttpsAgent, direct: boolean): Promise<voi
     const req = httpsRequest({
       host: plan.host, path: plan.path, agent, ca: plan.ca, servername: plan.host,
       ...(direct ? { lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) => (o.all ? cb(null, [{ address: plan.worldIp, family: 4 }]) : cb(null, plan.worldIp, 4))) as never } : {}),
-    }, (res) => void drain(res).then(() => resolve(), reject));
+    }, (res) => void drain(res).then(() => (res.statusCode === 200 ? resolve() : reject(new Error(`GET answered ${res.statusCode}`))), reject));
     req.on('error', reject);
     req.end();
   });
@@ -95,25 +104,25 @@ async function fetchOnce(plan: LoadPlan, agent: HttpAgent): Promise<void> {
 
 async function main(): Promise<void> {
   const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
-  const results: Record<string, Run> = {};
+  const results: Record<string, RunSummary> = {};
   const airlock = { socketPath: plan.socket };
   const squid = { host: '127.0.0.1', port: plan.squidPort };
   const bearer = `Bearer ${plan.token}`;
   for (const connections of [1, 32]) {
     const direct = new HttpsAgent({ keepAlive: true, maxSockets: connections });
     await closedLoop(connections, 200, () => getVia(plan, direct, true)); // warm-up
-    results[`direct_c${connections}`] = await closedLoop(connections, plan.durationMs, () => getVia(plan, direct, true));
+    results[`direct_c${connections}`] = summary(await closedLoop(connections, plan.durationMs, () => getVia(plan, direct, true)));
     direct.destroy();
     for (const [name, proxy, auth] of [['airlock', airlock, bearer], ['squid', squid, null]] as const) {
       const agents = Array.from({ length: connections }, () => tunnelAgent(plan, proxy, auth));
       await closedLoop(connections, 200, (c) => getVia(plan, agents[c] as HttpsAgent, false));
-      results[`${name}_connect_c${connections}`] = await closedLoop(connections, plan.durationMs, (c) => getVia(plan, agents[c] as HttpsAgent, false));
+      results[`${name}_connect_c${connections}`] = summary(await closedLoop(connections, plan.durationMs, (c) => getVia(plan, agents[c] as HttpsAgent, false)));
       for (const agent of agents) agent.destroy();
     }
   }
   const fetchAgent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
   await closedLoop(1, 300, () => fetchOnce(plan, fetchAgent));
-  results['airlock_fetch_c1'] = await closedLoop(1, plan.durationMs, () => fetchOnce(plan, fetchAgent));
+  results['airlock_fetch_c1'] = summary(await closedLoop(1, plan.durationMs, () => fetchOnce(plan, fetchAgent)));
   fetchAgent.destroy();
   process.stdout.write(`${JSON.stringify(results)}\n`);
 }
