@@ -70,6 +70,15 @@ test('an allowed fetch goes to the checked address with SNI and Host for the nam
   assert.equal(echo.headers['user-agent'], 'keep-airlock/1');
 });
 
+test('bad input is a problem with a stable code, never a crash', { skip }, async () => {
+  assert.equal(codeOf(await fetchVia(`${MODELS}/models/text`, { headers: { accept: 'a\r\nx-injected: 1' } })), 'http.invalid_body');
+  assert.equal(codeOf(await fetchVia(`${MODELS}/models/text`, { method: 'TRACE' })), 'http.invalid_body');
+  assert.equal(codeOf(await fetchVia('not a url')), 'egress.bad_url');
+  const anonymous = await callService(endpoint(), { method: 'POST', path: '/v1/fetch', body: { url: `${MODELS}/models/text`, caller: 'x' } });
+  assert.equal(anonymous.status, 401);
+  assert.equal((await fetchVia(`${MODELS}/models/text`)).status, 200, 'the service is still up');
+});
+
 test('DNS is asked once per request, and a rebinding answer on the next request is refused', { skip }, async () => {
   const before = world.dnsLog().filter((q) => q.dns === 'rebind.world.example' && q.type === 1).length;
   const first = await fetchVia('https://rebind.world.example/models/text');

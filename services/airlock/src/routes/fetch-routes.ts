@@ -12,7 +12,7 @@ export interface FetchRouteDeps extends AdmissionDeps {
 const fetchBody = z.strictObject({
   url: z.string().min(1).max(65_536),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
-  headers: z.record(z.string().min(1).max(64), z.string().max(8192)).refine((h) => Object.keys(h).length <= 32, 'at most 32 headers').optional(),
+  headers: z.record(z.string().min(1).max(64).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a header name'), z.string().max(8192).regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, 'must have no control characters')).refine((h) => Object.keys(h).length <= 32, 'at most 32 headers').optional(),
   body: z.string().max(64 * 1024 * 1024).optional(),
   caller: z.string().min(1).max(256).regex(/^[^\u0000-\u001f\u007f]+$/, 'must have no control characters'),
   maxBytes: z.number().int().min(1).max(1024 * 1024 * 1024).optional(),
