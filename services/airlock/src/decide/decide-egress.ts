@@ -65,8 +65,8 @@ export function decideEgress(request: EgressRequest, policy: AirlockPolicy, reso
     }
     const bodyBytes = Buffer.byteLength(request.body ?? '');
     if (bodyBytes > policy.limits.maxRequestBytes) return deny('egress.body_too_large', `Body is ${bodyBytes} bytes, limit is ${policy.limits.maxRequestBytes}`, host);
-    const finding = scanOutgoing({ url: target.url, headers: request.headers ?? {}, body: request.body });
-    if (finding !== null && (finding.code === 'egress.personal_data' ? policy.scan.personalData : policy.scan.secrets)) {
+    const finding = scanOutgoing({ url: target.url, headers: request.headers ?? {}, body: request.body }, policy.scan);
+    if (finding !== null) {
       return deny(finding.code, `Outgoing ${finding.where} carries a ${finding.kind.replace('_', ' ')}`, host);
     }
   }

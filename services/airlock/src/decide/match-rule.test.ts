@@ -10,6 +10,7 @@ test('hostMatches() is exact, `*.` admits subdomains only, `*` admits all', () =
   assert.equal(hostMatches('*.example.org', 'example.org'), false);
   assert.equal(hostMatches('*.example.org', 'evilexample.org'), false);
   assert.equal(hostMatches('*', 'anything.example'), true);
+  assert.equal(hostMatches('*.0.1', '10.0.0.1'), false, 'a suffix never matches an address');
 });
 
 test('pathMatches() is segment-aware', () => {

@@ -1,9 +1,10 @@
+import { isIP } from 'node:net';
 import type { AirlockRule } from '../policy/airlock-policy.js';
 
-/** True when `host` is what `pattern` names: exact, a subdomain under `*.suffix`, or anything for `*`. */
+/** True when `host` is what `pattern` names: exact, a subdomain under `*.suffix` (never an IP literal), or anything for `*`. */
 export function hostMatches(pattern: string, host: string): boolean {
   if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  if (pattern.startsWith('*.')) return isIP(host) === 0 && host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
   return pattern === host;
 }
 

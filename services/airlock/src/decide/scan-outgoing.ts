@@ -23,7 +23,7 @@ export interface ScanFinding {
  * keys): the same shapes that are cut from audit rows are refused at the door.
  * Percent-encoding is undone first so `%73k-...` hides nothing.
  */
-export function scanOutgoing(parts: OutgoingParts): ScanFinding | null {
+export function scanOutgoing(parts: OutgoingParts, look: { secrets: boolean; personalData: boolean } = { secrets: true, personalData: true }): ScanFinding | null {
   const path = parts.url.pathname;
   const query = parts.url.search;
   const unique = (...texts: string[]): string[] => [...new Set(texts.filter((text) => text.length > 0))];
@@ -35,14 +35,14 @@ export function scanOutgoing(parts: OutgoingParts): ScanFinding | null {
   ];
   // One pass over everything first (the common case finds nothing); only a hit is located.
   const all = checks.flatMap(([, , texts]) => texts).join('\n');
-  if (hasSecret(all) || (parts.body !== undefined && jsonHasSecret(parts.body))) {
+  if (look.secrets && (hasSecret(all) || (parts.body !== undefined && jsonHasSecret(parts.body)))) {
     for (const [where, code, texts] of checks) {
       for (const text of texts) {
         if (hasSecret(text)) return { code, where, kind: 'credential' };
       }
     }
   }
-  if (findPersonalData(all) !== null) {
+  if (look.personalData && findPersonalData(all) !== null) {
     for (const [where, , texts] of checks) {
       for (const text of texts) {
         const kind = findPersonalData(text);
