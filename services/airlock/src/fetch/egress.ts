@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { SecureContext } from 'node:tls';
 import { KeepError, type AuditWriter } from '@keep/core';
 import { statusOf, type AirlockCode } from '../airlock-codes.js';
 import { decideAnswers, decideEgress, type EgressDecision, type EgressRequest } from '../decide/decide-egress.js';
@@ -7,8 +8,8 @@ import { openUpstream } from './open-upstream.js';
 
 export interface EgressDeps {
   audit: AuditWriter;
-  /** The policy in force and the CA list built from it (undefined: the system store). */
-  policy: () => { policy: AirlockPolicy; ca: readonly string[] | undefined };
+  /** The policy in force and the trust store built from it (undefined: the system store). */
+  policy: () => { policy: AirlockPolicy; secureContext: SecureContext | undefined };
   resolve: (host: string, policy: AirlockPolicy) => Promise<string[]>;
 }
 
@@ -78,10 +79,10 @@ export async function sendThrough(deps: EgressDeps, input: SendInput): Promise<S
   let headers = { ...input.headers };
   for (let hop = 0; ; hop++) {
     const decision = await decideAndAudit(deps, { mode: 'fetch', target: url, method, headers, ...(body === undefined ? {} : { body }) }, input.caller, input.action, hop > 0 ? { hop } : {});
-    const { policy, ca } = deps.policy();
+    const { policy, secureContext } = deps.policy();
     const current = new URL(url);
     const response = await openUpstream({
-      url: current, address: decision.address, method, headers, ca,
+      url: current, address: decision.address, method, headers, secureContext,
       body: body === undefined ? undefined : Buffer.from(body), timeoutMs: policy.limits.responseTimeoutMs,
     });
     const status = response.statusCode ?? 0;

@@ -1,6 +1,7 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { KeepError } from '@keep/core';
 
 export interface UpstreamRequest {
@@ -10,13 +11,30 @@ export interface UpstreamRequest {
   method: string;
   headers: Record<string, string>;
   body: Buffer | undefined;
-  ca: readonly string[] | undefined;
+  /** The system roots plus the policy's CAs, built once per policy; undefined: Node's default store. */
+  secureContext: SecureContext | undefined;
   timeoutMs: number;
 }
 
-/** Keep-alive pools; a pooled socket was opened to an address checked for that same name. */
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+/**
+ * Keep-alive pools, one per trust store (a reloaded policy gets fresh connections); a
+ * pooled socket was opened to an address checked for that same name. The context is
+ * passed whole rather than as `ca`: the agent would otherwise stringify every root
+ * certificate into its pool key several times per request.
+ */
+const httpsAgents = new WeakMap<SecureContext, HttpsAgent>();
+const defaultHttpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+
+function httpsAgentFor(context: SecureContext | undefined): HttpsAgent {
+  if (context === undefined) return defaultHttpsAgent;
+  let agent = httpsAgents.get(context);
+  if (agent === undefined) {
+    agent = new HttpsAgent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+    httpsAgents.set(context, agent);
+  }
+  return agent;
+}
 
 function hostOf(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
@@ -48,7 +66,7 @@ export function openUpstream(input: UpstreamRequest): Promise<IncomingMessage> {
     method: input.method,
     headers,
     lookup: pinnedLookup(input.address),
-    ...(https ? { agent: httpsAgent, ...(isIP(hostOf(input.url)) ? {} : { servername: input.url.hostname }), minVersion: 'TLSv1.2' as const, ...(input.ca ? { ca: [...input.ca] } : {}) } : { agent: httpAgent }),
+    ...(https ? { agent: httpsAgentFor(input.secureContext), ...(isIP(hostOf(input.url)) ? {} : { servername: input.url.hostname }), minVersion: 'TLSv1.2' as const, ...(input.secureContext ? { secureContext: input.secureContext } : {}) } : { agent: httpAgent }),
   };
   return new Promise((resolve, reject) => {
     const req = (https ? httpsRequest : httpRequest)(options, resolve);

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { KeepError, messageOf } from '@keep/core';
 import { loadAirlockPolicy, type AirlockPolicy } from './airlock-policy.js';
 
 /** A loaded policy with what the fetch path derives from it. */
 export interface PolicyBundle {
   policy: AirlockPolicy;
-  /** The system roots plus the policy's extra CAs; undefined when there are none (Node's default store). */
-  ca: readonly string[] | undefined;
+  /** The system roots plus the policy's extra CAs, built once; undefined when there are none (Node's default store). */
+  secureContext: SecureContext | undefined;
   file: string;
   sha256: string;
 }
@@ -33,7 +33,7 @@ export function loadPolicyBundle(file: string): PolicyBundle {
   });
   return {
     policy,
-    ca: extra.length === 0 ? undefined : [...rootCertificates, ...extra],
+    secureContext: extra.length === 0 ? undefined : createSecureContext({ ca: [...rootCertificates, ...extra], minVersion: 'TLSv1.2' }),
     file,
     sha256: createHash('sha256').update(text).digest('hex'),
   };
