@@ -45,3 +45,4 @@ export { createNotifier, type Notifier } from './kit/sd-notify.js';
 export { callService, type ServiceRequest, type ServiceResponse } from './kit/service-client.js';
 export { readEndpoints, writeEndpoints, endpointOf, applianceEndpoint, ENDPOINTS_FILE, type Endpoints } from './kit/endpoints.js';
 export { generateSetupCode, normalizeSetupCode, setupCodeDigest, setupCodeMatches, setupCodePath, type SetupCode } from './credentials/setup-code.js';
+export { AUDIT_QUEUE_FILE, auditQueuePath, queueAuditEvents, drainAuditQueue, type DrainResult, type QueueAuditOptions } from './audit/audit-queue.js';
