@@ -63,6 +63,7 @@ export const processExecutor: Executor = {
 
 export function commandFailed(cmd: string, args: readonly string[], result: RunResult, signal: NodeJS.Signals | null = null): KeepError {
   const why = signal ? `was killed by ${signal}` : `exited with ${result.code}`;
-  const last = result.stderr.trim().split('\n').pop() ?? '';
+  // The last lines say why (clevis reports the TPM's error above its own summary).
+  const last = result.stderr.trim().split('\n').slice(-4).map((l) => l.trim()).filter(Boolean).join(' | ');
   return new KeepError('firstboot.command_failed', `${cmd} ${args.join(' ')} ${why}${last ? `: ${last}` : ''}`, { status: 500, extra: { cmd } });
 }

@@ -21,7 +21,7 @@ export class Luks {
   }
 
   /** A new LUKS2 header whose keyslot 0 opens with `key`; argon2id with fixed costs. */
-  async format(key: Uint8Array, pbkdf: Pbkdf): Promise<void> {
+  async format(key: string, pbkdf: Pbkdf): Promise<void> {
     await this.exec.run('cryptsetup', [
       'luksFormat', '--type', 'luks2', '--batch-mode', '--cipher', 'aes-xts-plain64', '--key-size', '512', '--hash', 'sha256',
       ...pbkdfArgs(pbkdf), '--key-slot', '0', '--key-file', '-', this.device,
@@ -37,7 +37,7 @@ export class Luks {
   /** Adds `secret` in `slot`, authorised by the key in `keyFile`. */
   async addKey(keyFile: string, slot: number, secret: string, pbkdf: Pbkdf): Promise<void> {
     await this.exec.run('cryptsetup', [
-      'luksAddKey', '--batch-mode', '--key-file', keyFile, '--key-slot', String(slot), ...pbkdfArgs(pbkdf), this.device, '/dev/stdin',
+      'luksAddKey', '--batch-mode', '--key-file', keyFile, '--new-keyfile', '-', '--new-key-slot', String(slot), ...pbkdfArgs(pbkdf), this.device,
     ], { input: secret });
   }
 

@@ -36,7 +36,8 @@ export async function provisionVault(ctx: StepContext): Promise<Luks> {
     if (probe.code === 0) {
       throw new KeepError('firstboot.device_in_use', `Vault device ${vault.device} holds other data (${probe.stdout.trim()}); firstboot formats only an empty device`, { status: 500 });
     }
-    const key = randomBytes(64);
+    // Text, not raw bytes: clevis keeps the key in a shell variable, which a NUL or a final newline would cut.
+    const key = randomBytes(48).toString('base64url');
     // The key is on disk before the header exists, so a crash right after luksFormat resumes.
     writeFileAtomic(keyFile, key, 0o600);
     await luks.format(key, vault.pbkdf);
