@@ -9,6 +9,7 @@ import { auditConfigSchema } from '@keep/audit';
 import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
 import { inferenceConfigSchema } from '@keep/inference';
+import { DEFAULT_NFT_INPUT, firstbootConfigSchema, renderNftRuleset } from '@keep/firstboot';
 
 // One line per config or policy file.
 const SCHEMAS = [
@@ -17,6 +18,7 @@ const SCHEMAS = [
   { unit: 'keep-quarantine', service: 'quarantine', schema: quarantineConfigSchema },
   { unit: 'keep-quarantine policy (also `keepctl scan --policy`)', service: 'policy/quarantine', schema: quarantinePolicySchema },
   { unit: 'keep-inference', service: 'inference', schema: inferenceConfigSchema },
+  { unit: 'keep-firstboot', service: 'firstboot', schema: firstbootConfigSchema },
 ];
 
 function reasonsReference() {
@@ -38,6 +40,7 @@ function reasonsReference() {
 const OUTPUTS = [
   { file: '../docs/config.md', text: configReference(SCHEMAS) },
   { file: '../docs/reasons.md', text: reasonsReference() },
+  { file: '../os-overlay/etc/nftables/keep.nft', text: renderNftRuleset(DEFAULT_NFT_INPUT) },
 ];
 
 let stale = false;

@@ -4,3 +4,4 @@ export { processExecutor, type Executor, type RunOptions, type RunResult } from 
 export { runFirstboot, firstbootMarkerPath, readFirstbootMarker, type FirstbootOutcome, type RunFirstbootOptions } from './run-firstboot.js';
 export { parseLuksDump, type LuksHeader, type LuksKeyslot, type LuksToken } from './vault/parse-luks-dump.js';
 export { signingPublicKeyPath } from './steps/provision-credentials.js';
+export { renderNftRuleset, DEFAULT_NFT_INPUT, type NftRulesetInput } from './nft/render-nft-ruleset.js';
