@@ -5,6 +5,9 @@ set -euo pipefail
 
 DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
 FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
+# firstboot's test: a file-backed LUKS2 vault bound with clevis to a software TPM2.
+DEBIAN_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks clevis-tpm2 e2fsprogs)
+FEDORA_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks e2fsprogs)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const firstbootConfigSchema = z.strictObject({
   stateDir: z.string().startsWith('/').default('/var/lib/keep')
-    .describe('State directory: the marker `firstboot/done`, the audit queue and the setup code digest live here'),
+    .describe('State directory: the marker `.firstboot-done`, the audit queue and the setup code digest live here'),
   credstoreDir: z.string().startsWith('/').default('/etc/keep/credstore')
     .describe("Where credentials are written (root, 0600, directory 0700); units read them with `LoadCredential=`"),
   console: z.string().startsWith('/').default('/dev/console')

@@ -20,9 +20,12 @@ export interface RunFirstbootOptions {
 
 export type FirstbootOutcome = { readonly ran: false; readonly marker: string } | { readonly ran: true; readonly marker: string; readonly steps: readonly string[] };
 
-/** The marker whose presence means firstboot finished: `<stateDir>/firstboot/done`. */
+/**
+ * The marker whose presence means firstboot finished: `<stateDir>/.firstboot-done`.
+ * keep-firstboot.service has `ConditionPathExists=!/var/lib/keep/.firstboot-done`.
+ */
 export function firstbootMarkerPath(stateDir: string): string {
-  return join(stateDir, 'firstboot', 'done');
+  return join(stateDir, '.firstboot-done');
 }
 
 const ACTOR = 'service:keep-firstboot';

@@ -25,7 +25,8 @@ export function issueSetupCode(ctx: StepContext, ui: { uid: number; gid: number 
     '=========================',
     '',
   ].join('\n'));
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // tmpfiles makes it 0750 keep-ui:keep; firstboot makes it the same way when it runs first.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
   chownSync(dirname(path), ui.uid, ui.gid);
   writeFileAtomic(path, `${sha256}\n`, 0o600);
   lchownSync(path, ui.uid, ui.gid);
