@@ -76,7 +76,7 @@ test('runFirstboot() on a file-backed vault and swtpm: resumes after failures, t
     assert.equal(existsSync(marker), false);
     assert.deepEqual((await header(device)).keyslots.map((s) => s.id), [0, 1], 'setup and unrecorded recovery keyslot');
     // Run 2 stops at the mount, after the TPM2 binding.
-    f.state.failOnce.push('mount');
+    f.state.failOnce.push('systemctl start');
     const second = await failsWith(f.run(), 'firstboot.command_failed');
     assert.equal(second.extra?.['step'], 'vault.mount');
     assert.equal(existsSync(marker), false);

@@ -16,7 +16,7 @@ const OK: RunResult = { code: 0, stdout: '', stderr: '' };
 
 /**
  * The real executor, except for what this machine lacks: device-mapper (so `cryptsetup
- * open`, a mapper's file system, mkfs and mount) is simulated after checking for real
+ * open`, a mapper's file system, mkfs and the mount unit) is simulated after checking for real
  * that the key given opens the header. Everything else (luksFormat, keyslots, tokens,
  * clevis against swtpm, blkid on the vault file) runs for real.
  */
@@ -52,9 +52,12 @@ export function hardwareStandIn(real: Executor, state: StandInState): Executor {
         return OK;
       }
       if (cmd === 'mountpoint') return result(state.mounted.has(last));
-      if (cmd === 'mount') {
-        if (!state.filesystems.has(args[args.length - 2] ?? '')) return result(false);
-        state.mounted.add(last);
+      if (cmd === 'systemctl' && args[0] === 'daemon-reload') return OK;
+      if (cmd === 'systemctl' && args[0] === 'start' && last.endsWith('.mount')) {
+        // The mount unit fstab's line makes: its path, mounted from a mapper with a file system.
+        const path = (await real.run('systemd-escape', ['--unescape', '--path', last.slice(0, -'.mount'.length)])).stdout.trim();
+        if (![...state.filesystems.keys()].some((mapper) => state.open.has(mapper))) return result(false);
+        state.mounted.add(path);
         return OK;
       }
       return real.run(cmd, args, opts);
