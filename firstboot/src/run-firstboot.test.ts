@@ -140,8 +140,8 @@ test('runFirstboot() on a file-backed vault and swtpm: resumes after failures, t
     const journal = f.logged.join('');
     assert.equal(journal.includes(code), false, 'the setup code never reaches stdout');
     for (const m of f.consoleText().matchAll(/(?:[0-9A-Z]{5}-){7}[0-9A-Z]{5}/g)) assert.equal(journal.includes(m[0]), false, 'nor a recovery passphrase');
-    assert.match(readFileSync(f.paths.crypttab, 'utf8'), new RegExp(`^keep-vault ${device} none luks,discard$`, 'm'));
-    assert.match(readFileSync(f.paths.fstab, 'utf8'), new RegExp(`^/dev/mapper/keep-vault ${f.config.vault.mountPoint} xfs defaults,nodev,nosuid,noexec 0 2$`, 'm'));
+    assert.match(readFileSync(f.paths.crypttab, 'utf8'), new RegExp(`^keep-vault ${device} none luks,discard,_netdev$`, 'm'));
+    assert.match(readFileSync(f.paths.fstab, 'utf8'), new RegExp(`^/dev/mapper/keep-vault ${f.config.vault.mountPoint} xfs defaults,nodev,nosuid,noexec,_netdev 0 2$`, 'm'));
     const mount = statSync(f.config.vault.mountPoint);
     assert.deepEqual([mount.mode & 0o7777, mount.gid], [0o2770, KEEP_GID]);
     // The first service to open the store appends the queue: every step's event, once.

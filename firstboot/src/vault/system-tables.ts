@@ -14,12 +14,17 @@ export function withTableEntry(text: string, entry: string, keyField: 0 | 1): st
   return `${prefix}${entry}\n`;
 }
 
-/** The vault's crypttab line: unlocked at boot by clevis from the TPM2, else the passphrase prompt. */
+/**
+ * The vault's crypttab line: unlocked at boot by clevis from the TPM2 (clevis-luks-askpass
+ * answers the passphrase prompt), else by a person with the recovery passphrase.
+ * `_netdev` puts it in remote-cryptsetup.target, after sysinit, where clevis's askpass
+ * agent already runs; a sysinit-time prompt would wait for an agent that starts later.
+ */
 export function crypttabEntry(name: string, source: string): string {
-  return `${name} ${source} none luks,discard`;
+  return `${name} ${source} none luks,discard,_netdev`;
 }
 
-/** The vault's fstab line: no devices, set-uid programs or executables on it. */
+/** The vault's fstab line: no devices, set-uid programs or executables on it; mounted with remote-fs.target, like its device. */
 export function fstabEntry(name: string, mountPoint: string, filesystem: string): string {
-  return `/dev/mapper/${name} ${mountPoint} ${filesystem} defaults,nodev,nosuid,noexec 0 2`;
+  return `/dev/mapper/${name} ${mountPoint} ${filesystem} defaults,nodev,nosuid,noexec,_netdev 0 2`;
 }
