@@ -21,7 +21,7 @@ async function main(): Promise<number> {
     log.error('Firstboot failed; no marker written', { step, code: error instanceof KeepError ? error.code : 'firstboot.step_failed' });
     process.stderr.write(`keep-firstboot: ${error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error)}\n`
       + 'keep-firstboot: nothing was marked done. Fix the cause above, then run `systemctl restart keep-firstboot`\n'
-      + 'keep-firstboot: (or reboot); finished steps are kept and skipped, the rest resumes. See docs/image.md.\n');
+      + 'keep-firstboot: (or reboot); finished steps are kept and skipped, the rest resumes. See /usr/lib/keep/docs/image.md.\n');
     return 1;
   }
 }

@@ -48,7 +48,7 @@ export async function runFirstboot(options: RunFirstbootOptions): Promise<Firstb
   mkdirSync(privateDir, { recursive: true, mode: 0o700 });
   chownSync(privateDir, 0, 0);
   chmodSync(privateDir, 0o700);
-  const keepGid = lookupId('group', 'keep', options.paths.idFiles);
+  let keepGid = 0;
   const events: AuditEvent[] = [];
   const ctx: StepContext = {
     config, exec: options.exec, log, paths: options.paths, privateDir,
@@ -65,11 +65,15 @@ export async function runFirstboot(options: RunFirstbootOptions): Promise<Firstb
       throw new KeepError(code, `Firstboot step ${name} failed: ${error instanceof KeepError ? error.detail : messageOf(error)}`, { status: 500, cause: error, extra: { step: name } });
     } finally {
       // Whatever happened so far is on record before the next step (or the exit).
-      queueAuditEvents(config.stateDir, events.splice(0), { gid: keepGid, ...(options.clock ? { clock: options.clock } : {}) });
+      queueAuditEvents(config.stateDir, events.splice(0), { ...(keepGid === 0 ? {} : { gid: keepGid }), ...(options.clock ? { clock: options.clock } : {}) });
     }
     steps.push(name);
   };
 
+  await step('users', () => {
+    // Static users and groups from systemd-sysusers, by name: never a hard-coded id.
+    keepGid = lookupId('group', 'keep', options.paths.idFiles);
+  });
   await step('credentials', () => provisionCredentials(ctx));
   if (config.vault.enabled) {
     let luks: Awaited<ReturnType<typeof provisionVault>> | undefined;
