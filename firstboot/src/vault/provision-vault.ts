@@ -68,7 +68,10 @@ export async function provisionVault(ctx: StepContext): Promise<Luks> {
   }
   if (vault.tpm2.enabled && !header.tokens.some((t) => t.type === 'clevis')) {
     const pin = JSON.stringify({ pcr_bank: vault.tpm2.pcrBank, pcr_ids: vault.tpm2.pcrIds.join(',') });
-    await ctx.exec.run('clevis', ['luks', 'bind', '-y', '-k', keyFile, '-d', vault.device, 'tpm2', pin], { env: tpmEnv(ctx) });
+    await ctx.exec.run('clevis', ['luks', 'bind', '-y', '-k', keyFile, '-d', vault.device, 'tpm2', pin], { env: tpmEnv(ctx) }).catch((error: unknown) => {
+      const detail = error instanceof KeepError ? error.detail : String(error);
+      throw new KeepError('firstboot.tpm2_bind_failed', `${detail}. A machine without a TPM2 can set vault.tpm2.enabled: false in /etc/keep/firstboot.yaml and rely on the recovery passphrase`, { status: 500, cause: error });
+    });
     const slot = (await luks.header()).tokens.find((t) => t.type === 'clevis')?.keyslots[0];
     ctx.log.info('Vault bound to the TPM2', { slot, pcrBank: vault.tpm2.pcrBank, pcrIds: vault.tpm2.pcrIds });
     ctx.event('firstboot.vault_tpm2_bound', { slot, pcrBank: vault.tpm2.pcrBank, pcrIds: vault.tpm2.pcrIds });
