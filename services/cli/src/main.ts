@@ -23,6 +23,11 @@ commands:
                                        follow its scan (exit 1 if rejected)
   chat NAME                            chat with a registry model: each stdin line is a
                                        turn, replies stream as they are generated
+  doctor [--skip CHECK,...] [--ruleset PATH] [--vault DIR]
+                                       the live appliance against the design: units
+                                       active and sandboxed, nftables ruleset, vault,
+                                       credentials, audit chain; each finding with its
+                                       fix (exit 1 on any finding; run as root)
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -43,6 +48,9 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       all: { type: 'boolean' },
       reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      skip: { type: 'string' },
+      ruleset: { type: 'string' },
+      vault: { type: 'string' },
     },
   });
   const json = values.json ?? false;
@@ -92,6 +100,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       return { result: await (await import('./commands/models-release.js')).modelsRelease(await context(), oneRef(positionals, 'release NAME')), json };
     case 'models rm':
       return { result: await (await import('./commands/models-rm.js')).modelsRm(await context(), oneRef(positionals, 'rm NAME')), json };
+    case 'doctor':
+      return { result: await (await import('./commands/doctor.js')).doctor(await context(), values), json };
     default:
       throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
   }
