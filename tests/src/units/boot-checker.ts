@@ -1,0 +1,177 @@
+/**
+ * What the appliance boot test adds to the container: a target that boots Keep's own
+ * `keep.target` plus a oneshot checker, a drop-in that shortens one unit's watchdog,
+ * a test ruleset when the image ships none yet, and the checker's script. The checker
+ * probes from the outside, writes what it saw to /keep-test/out and ends the
+ * container; appliance-boot.test.ts asserts on the files.
+ */
+export const TEST_TARGET = 'keep-boot-test.target';
+export const CHECKER_UNIT = 'keep-boot-test-check.service';
+export const TEST_DIR = '/keep-test';
+/** Where keepctl doctor looks for the ruleset by default (DEFAULT_RULESET). */
+export const RULESET_PATH = '/etc/nftables/keep.nft';
+
+export interface CheckerPlan {
+  /** Installed service names (`keep-registry`), the ones the boot must bring up. */
+  services: string[];
+  /** The service SIGSTOPped to prove the watchdog restarts it. */
+  watchdogService: string;
+  /** The service stopped before doctor's second run. */
+  stopService: string;
+  /** The credential file whose mode is loosened before doctor's second run. */
+  loosenCredential: string;
+  /** Whether nft exists: the ruleset part runs only then. */
+  nft: boolean;
+}
+
+export const targetUnit = `[Unit]
+Description=Keep appliance boot test: keep.target plus the checker
+Wants=keep.target ${CHECKER_UNIT}
+`;
+
+export const checkerUnit = `[Unit]
+Description=Keep appliance boot test checker
+After=keep.target
+SuccessAction=exit-force
+FailureAction=exit-force
+
+[Service]
+Type=oneshot
+TimeoutStartSec=150s
+ExecStart=/bin/sh ${TEST_DIR}/check.sh
+`;
+
+/** A short watchdog for the test, and a quick SIGKILL after the watchdog's SIGABRT (a stopped process cannot act on it). */
+export const watchdogDropIn = `[Service]
+WatchdogSec=3s
+TimeoutAbortSec=2s
+`;
+
+/** Stands in for the image's ruleset until it ships one: default drop, loopback and established allowed. */
+export const testRuleset = `flush ruleset
+table inet keep {
+  chain input {
+    type filter hook input priority filter; policy drop;
+    iifname "lo" accept
+    ct state established,related accept
+    counter drop
+  }
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+  }
+  chain output {
+    type filter hook output priority filter; policy drop;
+    oifname "lo" accept
+    ct state established,related accept
+    counter drop
+  }
+}
+`;
+
+/** A TCP listener on a non-loopback address of the container, and a client: the reachability probe. */
+export const netProbe = `const net = require('node:net');
+const [mode, host, port] = process.argv.slice(2);
+if (mode === 'listen') {
+  net.createServer((s) => s.end('hello\\n')).listen(Number(port), host, () => console.log('listening'));
+} else {
+  const s = net.connect({ host, port: Number(port), timeout: 3000 });
+  s.on('data', (d) => { console.log('connected ' + String(d).trim()); process.exit(0); });
+  s.on('timeout', () => { console.log('error ETIMEDOUT'); process.exit(1); });
+  s.on('error', (e) => { console.log('error ' + e.code); process.exit(1); });
+}
+`;
+
+/** POSIX sh run as root in the container. It only records; nothing here asserts. */
+export function checkerScript(plan: CheckerPlan): string {
+  const services = plan.services.join(' ');
+  return String.raw`#!/bin/sh
+O=${TEST_DIR}/out
+KEEPCTL="/usr/bin/node /usr/lib/keep/services/cli/bin/keepctl.js"
+SERVICES="${services}"
+note() { echo "$(date +%s.%N) $*" >> $O/checker.log; }
+show() { systemctl show -p ActiveState,SubState,StatusText,MainPID,NRestarts,User,Result,WatchdogUSec,WatchdogTimestampMonotonic "$1"; }
+cd /
+note start
+
+# 1. Every installed service comes up: active (running) only after READY=1.
+i=0
+while [ $i -lt 120 ]; do
+  pending=0
+  for s in $SERVICES; do
+    case "$(systemctl is-active $s)" in active|failed) ;; *) pending=1 ;; esac
+  done
+  [ $pending -eq 0 ] && break
+  sleep 0.5; i=$((i+1))
+done
+note "services settled after $i waits"
+for s in $SERVICES; do show $s > $O/show-$s.txt; done
+show keep-scan.socket > $O/show-keep-scan.socket.txt
+stat -c '%n %a %U %G' /run/keep/*.sock > $O/sockets.txt 2>&1
+systemctl list-units --failed --no-legend --plain > $O/failed-units.txt 2>&1
+
+# 2. The sandbox, probed inside each service's namespaces as its own uid and gid:
+# the state dir is writable, the system is not, and only lo is reachable.
+ip link add kt0 type veth peer name kt1 >> $O/checker.log 2>&1
+ip addr add 10.251.0.1/30 dev kt0 >> $O/checker.log 2>&1
+ip link set kt0 up >> $O/checker.log 2>&1; ip link set kt1 up >> $O/checker.log 2>&1
+node ${TEST_DIR}/net-probe.cjs listen 10.251.0.1 8443 > $O/listener.txt 2>&1 &
+LISTENER=$!
+sleep 0.5
+node ${TEST_DIR}/net-probe.cjs connect 10.251.0.1 8443 > $O/net-container.txt 2>&1
+GID_KEEP=$(getent group keep | cut -d: -f3)
+for s in $SERVICES; do
+  PID=$(systemctl show -P MainPID $s)
+  U=$(id -u $s)
+  as() { nsenter -t $PID -a -S $U -G $GID_KEEP "$@"; }
+  {
+    as touch /var/lib/keep/.probe-$s && echo "state ok" && rm -f /var/lib/keep/.probe-$s
+    as touch /etc/keep-probe 2>&1 || true
+    as touch /usr/lib/keep/keep-probe 2>&1 || true
+    as touch /root/keep-probe 2>&1 || true
+    as cat /etc/keep/credstore/mac.audit 2>&1 >/dev/null || true
+  } > $O/fs-$s.txt 2>&1
+  as /usr/bin/node ${TEST_DIR}/net-probe.cjs connect 10.251.0.1 8443 > $O/net-$s.txt 2>&1
+  grep -E '^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/$PID/status > $O/status-$s.txt 2>&1
+done
+kill $LISTENER 2>/dev/null
+ip link del kt0 >> $O/checker.log 2>&1
+
+# 3. doctor, green: everything that applies in a container (the vault needs
+# device-mapper; the ruleset part needs nft).
+SKIP=vault
+${plan.nft ? `nft -f ${RULESET_PATH} > $O/nft-load.txt 2>&1; echo "rc=$?" >> $O/nft-load.txt` : 'SKIP=vault,ruleset'}
+$KEEPCTL doctor --json --skip $SKIP > $O/doctor-green.json 2> $O/doctor-green.err; echo $? > $O/doctor-green.rc
+$KEEPCTL doctor --skip $SKIP > $O/doctor-green.txt 2>&1
+KEEP_HEALTH_WAIT=5 KEEP_DOCTOR_SKIP=$SKIP /usr/lib/greenboot/check/required.d/50-keep.sh > $O/greenboot-green.txt 2>&1; echo $? > $O/greenboot-green.rc
+
+# 4. Watchdog: a service that stops pinging is killed and restarted.
+W=${plan.watchdogService}
+show $W > $O/watchdog-before.txt
+WPID=$(systemctl show -P MainPID $W)
+kill -STOP $WPID
+note "stopped $W pid $WPID"
+i=0
+while [ $i -lt 60 ]; do
+  n=$(systemctl show -P NRestarts $W); p=$(systemctl show -P MainPID $W)
+  if [ "$n" -gt 0 ] && [ "$p" != "$WPID" ] && [ "$(systemctl is-active $W)" = active ]; then break; fi
+  sleep 0.5; i=$((i+1))
+done
+note "watchdog restart after $i waits"
+show $W > $O/watchdog-after.txt
+journalctl -u $W --no-pager -o short-monotonic > $O/journal-watchdog.txt 2>&1
+
+# 5. doctor, red: one unit stopped, one credential loosened${plan.nft ? ', the ruleset flushed' : ''}.
+systemctl stop ${plan.stopService} > $O/stop.txt 2>&1
+chmod 0644 /etc/keep/credstore/${plan.loosenCredential}
+${plan.nft ? 'nft flush ruleset' : ':'}
+$KEEPCTL doctor --json --skip $SKIP > $O/doctor-red.json 2> $O/doctor-red.err; echo $? > $O/doctor-red.rc
+$KEEPCTL doctor --skip $SKIP > $O/doctor-red.txt 2>&1
+KEEP_HEALTH_WAIT=5 KEEP_DOCTOR_SKIP=$SKIP /usr/lib/greenboot/check/required.d/50-keep.sh > $O/greenboot-red.txt 2>&1; echo $? > $O/greenboot-red.rc
+chmod 0600 /etc/keep/credstore/${plan.loosenCredential}
+
+for s in $SERVICES; do journalctl -u $s --no-pager -o short-monotonic > $O/journal-$s.txt 2>&1; done
+journalctl -b --no-pager -o short-monotonic > $O/journal-boot.txt 2>&1
+note done
+touch $O/done
+`;
+}
