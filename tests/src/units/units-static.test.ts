@@ -132,6 +132,19 @@ test('each service unit loads exactly its credentials from the table and has the
   }
 });
 
+test('each built service reads /etc/keep/<name>.yaml, the file its unit names, and sets no config env', () => {
+  for (const service of SERVICES) {
+    const main = join(REPO, service.main.replace(/\/dist\//, '/src/').replace(/\.js$/, '.ts'));
+    if (!existsSync(main)) continue;
+    const short = service.name.replace(/^keep-/, '');
+    assert.match(readFileSync(main, 'utf8'), new RegExp(`loadConfig\\(\\{ service: '${short}'`), `${service.name} loads ${short}.yaml`);
+    const unit = readFileSync(join(UNIT_DIR, `${service.name}.service`), 'utf8');
+    assert.match(unit, new RegExp(`/etc/keep/${short}\\.yaml`), `${service.name}.service names its config file`);
+    // loadConfig's defaults (/etc/keep, /var/lib/keep, unix:/run/keep/<name>.sock) are the appliance's: no override.
+    assert.doesNotMatch(unit, /KEEP_(CONFIG_DIR|STATE_DIR|LISTEN|CREDENTIALS_DIR)/, `${service.name}.service overrides no path`);
+  }
+});
+
 test('keep-scan@ has no credential, no state, no network; keep-firstboot runs once before the services', () => {
   const scan = unitEntries(join(UNIT_DIR, 'keep-scan@.service'));
   const scanValue = (key: string): string[] => scan.filter(([k]) => k === key).map(([, v]) => v);
