@@ -176,6 +176,12 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
     assert.equal(`${after.get('ActiveState')} (${after.get('SubState')})`, 'active (running)');
     assert.match(file('journal-watchdog.txt'), /[Ww]atchdog timeout/);
 
+    // The stopped service drained (STOPPING=1) and exited 0 on SIGTERM: not killed.
+    const stopped = parseShow(file('show-stopped.txt'));
+    assert.equal(file('stop.txt').trim(), 'rc=0');
+    assert.deepEqual([stopped.get('ActiveState'), stopped.get('Result'), stopped.get('ExecMainStatus')], ['inactive', 'success', '0'], file(`journal-${plan.stopService}.txt`).slice(-2000));
+    assert.match(file(`journal-${plan.stopService}.txt`), /"msg":"Stopping: draining requests"/);
+
     // doctor, red: exactly the unit stopped, the credential loosened and the ruleset flushed.
     const red = JSON.parse(file('doctor-red.json') || 'null') as DoctorJson | null;
     assert.ok(red, `doctor --json printed nothing: ${file('doctor-red.err')}`);

@@ -89,7 +89,7 @@ O=${TEST_DIR}/out
 KEEPCTL="/usr/bin/node /usr/lib/keep/services/cli/bin/keepctl.js"
 SERVICES="${services}"
 note() { echo "$(date +%s.%N) $*" >> $O/checker.log; }
-show() { systemctl show -p ActiveState,SubState,StatusText,MainPID,NRestarts,User,Result,WatchdogUSec,WatchdogTimestampMonotonic "$1"; }
+show() { systemctl show -p ActiveState,SubState,StatusText,MainPID,NRestarts,User,Result,ExecMainStatus,WatchdogUSec,WatchdogTimestampMonotonic "$1"; }
 cd /
 note start
 
@@ -161,7 +161,8 @@ show $W > $O/watchdog-after.txt
 journalctl -u $W --no-pager -o short-monotonic > $O/journal-watchdog.txt 2>&1
 
 # 5. doctor, red: one unit stopped, one credential loosened${plan.nft ? ', the ruleset flushed' : ''}.
-systemctl stop ${plan.stopService} > $O/stop.txt 2>&1
+systemctl stop ${plan.stopService} > $O/stop.txt 2>&1; echo "rc=$?" >> $O/stop.txt
+show ${plan.stopService} > $O/show-stopped.txt
 chmod 0644 /etc/keep/credstore/${plan.loosenCredential}
 ${plan.nft ? 'nft flush ruleset' : ':'}
 $KEEPCTL doctor --json --skip $SKIP > $O/doctor-red.json 2> $O/doctor-red.err; echo $? > $O/doctor-red.rc
