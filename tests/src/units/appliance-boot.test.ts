@@ -165,6 +165,11 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       units: 'ok', ruleset: nft ? 'ok' : 'skipped', vault: 'skipped', credentials: 'ok', audit: 'ok',
     });
     assert.equal(file('greenboot-green.rc').trim(), '0', file('greenboot-green.txt'));
+    if (nft) {
+      assert.match(file('nft-load.txt'), /rc=0/, file('nft-load.txt'));
+      assert.match(file('net-dropped.txt'), /^error E[A-Z]+$/m, 'the ruleset drops a connection out of the container');
+      assert.match(file('nft-live.txt'), /packets [1-9]\d* bytes/, 'a drop counter moved, and doctor still matched the table');
+    }
     t.diagnostic(`doctor (green):\n${file('doctor-green.txt')}`);
 
     // Watchdog: SIGSTOPped, it stops pinging; systemd kills and restarts it.

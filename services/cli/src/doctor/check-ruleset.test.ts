@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { checkRuleset, parseRuleset } from './check-ruleset.js';
 
 const KEEP = `table inet keep {
+\tcounter dropped_out {
+\t\tpackets 0 bytes 0
+\t}
+
 \tchain output {
 \t\ttype filter hook output priority filter; policy drop;
 \t\toifname "lo" accept
@@ -14,7 +18,8 @@ const KEEP = `table inet keep {
 `;
 
 test('parseRuleset() splits tables and zeroes counters, so a busy table hashes like a fresh one', () => {
-  const busy = KEEP.replace('counter packets 0 bytes 0', 'counter packets 1234 bytes 99999');
+  const busy = KEEP.replace('counter packets 0 bytes 0', 'counter packets 1234 bytes 99999').replace('\t\tpackets 0 bytes 0', '\t\tpackets 17 bytes 1020');
+  assert.notEqual(busy, KEEP);
   const [fresh] = parseRuleset(KEEP);
   const [used] = parseRuleset(`table ip other {\n}\n${busy}`).filter((t) => t.name === 'inet keep');
   assert.equal(fresh?.name, 'inet keep');

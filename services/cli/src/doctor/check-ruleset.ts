@@ -48,7 +48,8 @@ export function parseRuleset(listing: string): NftTable[] {
 
 function normaliseLine(line: string): string {
   return line
-    .replace(/counter packets \d+ bytes \d+/g, 'counter packets 0 bytes 0')
+    // Anonymous counters (`counter packets 3 bytes 180`) and named ones (`packets 3 bytes 180` in their own block).
+    .replace(/packets \d+ bytes \d+/g, 'packets 0 bytes 0')
     .replace(/quota (over )?(\d+ \S+)( used \d+ \S+)?/g, 'quota $1$2');
 }
 
