@@ -7,6 +7,9 @@ DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
 FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# The appliance boot test (tests/src/units): ip for its veth reachability probe.
+DEBIAN_PACKAGES+=(iproute2)
+FEDORA_PACKAGES+=(iproute)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
