@@ -6,6 +6,11 @@ const USAGE = `usage: keepctl [--json] [--state DIR] [--credentials DIR] COMMAND
 
 commands:
   status                               health and readiness of every service
+  doctor [--skip CHECK,...] [--ruleset PATH] [--vault DIR]
+                                       the live appliance against the design: units
+                                       active and sandboxed, nftables ruleset, vault,
+                                       credentials, audit chain; each finding with its
+                                       fix (exit 1 on any finding; run as root)
   audit verify [--db PATH] [--head PATH]
                                        verify the whole audit chain (exit 1 if invalid)
   audit tail [--db PATH] [-n N]        the newest N audit events (default 20)
@@ -23,11 +28,6 @@ commands:
                                        follow its scan (exit 1 if rejected)
   chat NAME                            chat with a registry model: each stdin line is a
                                        turn, replies stream as they are generated
-  doctor [--skip CHECK,...] [--ruleset PATH] [--vault DIR]
-                                       the live appliance against the design: units
-                                       active and sandboxed, nftables ruleset, vault,
-                                       credentials, audit chain; each finding with its
-                                       fix (exit 1 on any finding; run as root)
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -37,6 +37,9 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     allowPositionals: true,
     strict: true,
     options: {
+      skip: { type: 'string' },
+      ruleset: { type: 'string' },
+      vault: { type: 'string' },
       json: { type: 'boolean' },
       state: { type: 'string' },
       credentials: { type: 'string' },
@@ -48,9 +51,6 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       all: { type: 'boolean' },
       reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
-      skip: { type: 'string' },
-      ruleset: { type: 'string' },
-      vault: { type: 'string' },
     },
   });
   const json = values.json ?? false;
@@ -62,6 +62,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
   // Commands load on demand: `keepctl scan` must not pay for the store and HTTP modules.
   const context = async () => (await import('./cli-context.js')).cliContext(values);
   switch (command) {
+    case 'doctor':
+      return { result: await (await import('./commands/doctor.js')).doctor(await context(), values), json };
     case 'status':
       return { result: await (await import('./commands/status.js')).status(await context()), json };
     case 'audit verify':
@@ -100,8 +102,6 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       return { result: await (await import('./commands/models-release.js')).modelsRelease(await context(), oneRef(positionals, 'release NAME')), json };
     case 'models rm':
       return { result: await (await import('./commands/models-rm.js')).modelsRm(await context(), oneRef(positionals, 'rm NAME')), json };
-    case 'doctor':
-      return { result: await (await import('./commands/doctor.js')).doctor(await context(), values), json };
     default:
       throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
   }
