@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { SERVICES, ensureCredentials } from '@keep/core';
 import { bootContainer, commandExists, parseShow, type BootResult } from '../socket-mode/nspawn.js';
 import {
-  CHECKER_UNIT, RULESET_PATH, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, netProbe, targetUnit, testRuleset, watchdogDropIn,
+  CHECKER_UNIT, RULESET_PATH, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, netProbe, scanProbe, targetUnit, testRuleset, watchdogDropIn,
   type CheckerPlan,
 } from './boot-checker.js';
 
@@ -90,6 +90,7 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
     chmodSync(testDir, 0o755);
     writeFileSync(join(testDir, 'check.sh'), checkerScript(plan), { mode: 0o755 });
     writeFileSync(join(testDir, 'net-probe.cjs'), netProbe, { mode: 0o644 });
+    writeFileSync(join(testDir, 'scan-probe.cjs'), scanProbe, { mode: 0o644 });
     writeFileSync(join(work, TEST_TARGET), targetUnit);
     writeFileSync(join(work, CHECKER_UNIT), checkerUnit);
     const ruleset = existsSync(SHIPPED_RULESET) ? SHIPPED_RULESET : join(work, 'keep.nft');
@@ -137,6 +138,15 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       assert.match(file('sockets.txt'), /^\/run\/keep\/scan\.sock 600 keep-quarantine keep-quarantine$/m);
     }
     // The host's own units (nftables.service with no config, systemd-firstboot) may fail in a bare container: only Keep's count.
+    if (installed.includes('keep-quarantine')) {
+      // One connection, one keep-scan@ worker: Node starts under DynamicUser and the hardest
+      // sandbox (seccomp with the pkey calls) and answers the protocol over the connection.
+      const lines = file('scan-probe.txt').trim().split('\n');
+      const result = JSON.parse(lines.at(-1) ?? 'null') as { t?: string; format?: string } | null;
+      assert.equal(result?.t, 'result', `worker answer: ${file('scan-probe.txt')}\n${file('journal-scan.txt').slice(-2000)}`);
+      assert.match(file('journal-scan.txt'), /keep-scan@\d+-\d+-\d+\.service: Deactivated successfully/);
+      assert.match(file('scan-probe-other.txt'), /^error EACCES$/m, 'only keep-quarantine may start a worker');
+    }
     assert.deepEqual(file('failed-units.txt').split('\n').filter((line) => /\bkeep/.test(line)), [], 'no Keep unit failed during boot');
 
     // The sandbox, seen from inside each service as its own uid.

@@ -81,6 +81,22 @@ if (mode === 'listen') {
 }
 `;
 
+/**
+ * keep-quarantine's side of one keep-scan@ connection: the job line in, every line
+ * the worker answers out. (The file itself does not travel yet: see docs/units.md.)
+ */
+export const scanProbe = `const net = require('node:net');
+const job = { fileName: 'probe.gguf', formats: ['gguf'], yara: { enabled: false }, maxFileBytes: 1024,
+  weights: {}, behaviour: { enabled: false, timeoutMs: 1000, maxTokens: 1 } };
+const s = net.connect('/run/keep/scan.sock');
+let out = '';
+s.setTimeout(20000, () => { console.log('error ETIMEDOUT'); process.exit(1); });
+s.on('connect', () => s.write(JSON.stringify(job) + '\\n'));
+s.on('data', (d) => { out += d; });
+s.on('error', (e) => { console.log('error ' + e.code); process.exit(1); });
+s.on('close', () => { process.stdout.write(out); });
+`;
+
 /** POSIX sh run as root in the container. It only records; nothing here asserts. */
 export function checkerScript(plan: CheckerPlan): string {
   const services = plan.services.join(' ');
@@ -134,6 +150,13 @@ for s in $SERVICES; do
   grep -E '^(Uid|CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/$PID/status > $O/status-$s.txt 2>&1
 done
 kill $LISTENER 2>/dev/null
+
+# keep-scan@: keep-quarantine connects and one worker answers under DynamicUser;
+# another service user may not connect at all.
+${plan.services.includes('keep-quarantine') ? `setpriv --reuid=keep-quarantine --regid=keep-quarantine --init-groups node ${TEST_DIR}/scan-probe.cjs > $O/scan-probe.txt 2>&1
+setpriv --reuid=keep-registry --regid=keep --init-groups node ${TEST_DIR}/scan-probe.cjs > $O/scan-probe-other.txt 2>&1
+sleep 0.5
+journalctl -u 'keep-scan@*' --no-pager -o short-monotonic > $O/journal-scan.txt 2>&1` : ':'}
 
 # 3. doctor, green: everything that applies in a container (the vault needs
 # device-mapper; the ruleset part needs nft).
