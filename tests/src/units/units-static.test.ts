@@ -105,7 +105,8 @@ test('each service unit loads exactly its credentials from the table and has the
     const entries = unitEntries(join(UNIT_DIR, `${service.name}.service`));
     const value = (key: string): string[] => entries.filter(([k]) => k === key).map(([, v]) => v);
     const loaded = value('LoadCredential');
-    assert.deepEqual([...loaded].sort(), credentialFilesFor(service.name as Unit).map((name) => `${name}:/etc/keep/credstore/${name}`).sort(), `${service.name} credentials`);
+    const wanted = credentialFilesFor(service.name as Unit).map((name) => `${name}:/etc/keep/credstore/${name}`);
+    assert.deepEqual([...loaded].sort(), [...wanted].sort(), `${service.name}.service must load exactly these (credential-table.ts):\n${wanted.map((w) => `LoadCredential=${w}`).join('\n')}`);
     assert.deepEqual(value('ExecStart'), [`/usr/bin/node /usr/lib/keep/${service.main}`], `${service.name} runs its SERVICES entry`);
     assert.deepEqual(value('User'), [service.name]);
     assert.deepEqual(value('Group'), ['keep']);
