@@ -13,7 +13,7 @@ test('the dev launcher starts every built service, keepctl sees them ready, Ctrl
     const status = runKeepctl(['status', '--json', '--state', dev.stateDir]);
     assert.equal(status.status, 0, status.stdout);
     const services = (status.json as { services: { service: string; ready: boolean }[] }).services;
-    assert.deepEqual(services.map((s) => [s.service, s.ready]), [['keep-audit', true], ['keep-registry', true], ['keep-quarantine', true], ['keep-inference', true]]);
+    assert.deepEqual(services.map((s) => [s.service, s.ready]), [['keep-audit', true], ['keep-registry', true], ['keep-quarantine', true], ['keep-firewall', true], ['keep-inference', true]]);
 
     const admin = readFileSync(join(dev.stateDir, 'credentials', 'token.audit-admin'), 'utf8').trim();
     const endpoint = dev.endpoints['keep-audit'] as string;
