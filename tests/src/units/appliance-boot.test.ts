@@ -138,6 +138,9 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       assert.match(file('sockets.txt'), /^\/run\/keep\/scan\.sock 600 keep-quarantine keep-quarantine$/m);
     }
     // The host's own units (nftables.service with no config, systemd-firstboot) may fail in a bare container: only Keep's count.
+    if (installed.includes('keep-firewall')) {
+      assert.doesNotMatch(file('journal-keep-firewall.txt'), /No tool policy file/, 'tmpfiles seeded /etc/keep/policy/tools.yaml from the app');
+    }
     if (installed.includes('keep-quarantine')) {
       // One connection, one keep-scan@ worker: Node starts under DynamicUser and the hardest
       // sandbox (seccomp with the pkey calls) and answers the protocol over the connection.

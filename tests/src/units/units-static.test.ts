@@ -217,6 +217,9 @@ test('sysusers and tmpfiles create the users, groups and shared directories with
     assert.deepEqual(groups.get('keep')?.members, [...services].sort());
     assert.deepEqual(groups.get('keep-import')?.members, ['keep-airlock', 'keep-quarantine', 'keep-ui']);
 
+    // The app at /usr/lib/keep: tmpfiles seeds /etc/keep/policy/tools.yaml from it.
+    mkdirSync(join(root, 'usr/lib/keep/services/firewall/policy'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/keep/services/firewall/policy/tools.yaml'), readFileSync(join(REPO, 'services/firewall/policy/tools.yaml')));
     const files = spawnSync('systemd-tmpfiles', [`--root=${root}`, '--create', TMPFILES], { encoding: 'utf8' });
     assert.equal(files.status, 0, files.stderr);
     assert.equal(files.stderr, '', 'tmpfiles said nothing (no unsafe path transition, every name resolved)');
@@ -238,6 +241,8 @@ test('sysusers and tmpfiles create the users, groups and shared directories with
     expect('var/lib/keep/ui', 0o750, 'keep-ui', 'keep');
     expect('run/keep', 0o770, 'root', 'keep');
     expect('etc/keep/credstore', 0o700, 'root', 'root');
+    expect('etc/keep/policy', 0o755, 'root', 'root');
+    assert.equal(readFileSync(join(root, 'etc/keep/policy/tools.yaml'), 'utf8'), readFileSync(join(REPO, 'services/firewall/policy/tools.yaml'), 'utf8'), 'the shipped tool policy is seeded');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
