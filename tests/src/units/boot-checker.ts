@@ -22,6 +22,8 @@ export interface CheckerPlan {
   loosenCredential: string;
   /** Whether nft exists: the ruleset part runs only then. */
   nft: boolean;
+  /** Services that keep the host network (keep-ui, keep-airlock): probed again once the ruleset is loaded. */
+  ipServices: string[];
 }
 
 export const targetUnit = `[Unit]
@@ -135,10 +137,11 @@ LISTENER=$!
 sleep 0.5
 node ${TEST_DIR}/net-probe.cjs connect 10.251.0.1 8443 > $O/net-container.txt 2>&1
 GID_KEEP=$(getent group keep | cut -d: -f3)
+# as_service NAME CMD...: CMD in NAME's namespaces as its uid and group keep.
+as_service() { _s=$1; shift; nsenter -t "$(systemctl show -P MainPID $_s)" -a -S "$(id -u $_s)" -G $GID_KEEP "$@"; }
 for s in $SERVICES; do
   PID=$(systemctl show -P MainPID $s)
-  U=$(id -u $s)
-  as() { nsenter -t $PID -a -S $U -G $GID_KEEP "$@"; }
+  as() { as_service $s "$@"; }
   {
     as touch /var/lib/keep/.probe-$s && echo "state ok" && rm -f /var/lib/keep/.probe-$s
     as touch /etc/keep-probe 2>&1 || true
@@ -164,7 +167,12 @@ SKIP=vault
 ${plan.nft ? `nft -f ${RULESET_PATH} > $O/nft-load.txt 2>&1; echo "rc=$?" >> $O/nft-load.txt
 # Traffic the ruleset drops, so doctor compares a table whose counters have moved.
 node ${TEST_DIR}/net-probe.cjs connect 10.251.0.2 443 > $O/net-dropped.txt 2>&1
-nft list ruleset > $O/nft-live.txt 2>&1` : 'SKIP=vault,ruleset'}
+nft list ruleset > $O/nft-live.txt 2>&1
+# IPAddressDeny= needs the cgroup v2 BPF firewall, which a container on this host
+# lacks; with the ruleset loaded, nftables is what keeps these services in.
+for s in ${plan.ipServices.join(' ')}; do
+  as_service $s /usr/bin/node ${TEST_DIR}/net-probe.cjs connect 10.251.0.1 8443 > $O/net-ruleset-$s.txt 2>&1
+done` : 'SKIP=vault,ruleset'}
 $KEEPCTL doctor --json --skip $SKIP > $O/doctor-green.json 2> $O/doctor-green.err; echo $? > $O/doctor-green.rc
 $KEEPCTL doctor --skip $SKIP > $O/doctor-green.txt 2>&1
 KEEP_HEALTH_WAIT=5 KEEP_DOCTOR_SKIP=$SKIP /usr/lib/greenboot/check/required.d/50-keep.sh > $O/greenboot-green.txt 2>&1; echo $? > $O/greenboot-green.rc
