@@ -189,6 +189,10 @@ test('the greenboot check is an executable sh script', () => {
   assert.equal(stat.mode & 0o755, 0o755);
   const syntax = spawnSync('sh', ['-n', GREENBOOT], { encoding: 'utf8' });
   assert.equal(syntax.status, 0, syntax.stderr);
+  // Its list of services is SERVICES, spelled in sh: each pair name:dir gives dir/dist/main.js (the UI's dist/server/main.js).
+  const pairs = [...readFileSync(GREENBOOT, 'utf8').matchAll(/\b([a-z]+):((?:services\/)?[a-z]+)\b/g)].map((m) => [m[1], m[2]]);
+  const mains = pairs.map(([name, dir]) => [`keep-${name}`, name === 'ui' ? `${dir}/dist/server/main.js` : `${dir}/dist/main.js`]);
+  assert.deepEqual(mains.sort(), SERVICES.map((s) => [s.name, s.main]).sort());
 });
 
 const notRootOrTools = process.getuid?.() !== 0
