@@ -16,7 +16,7 @@ const TIMEOUT_MS = 15_000;
 function run(command: string, args: string[]): { ok: true; stdout: string } | { ok: false; error: string } {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: TIMEOUT_MS, env: { ...process.env, SYSTEMD_COLORS: '0', LC_ALL: 'C' } });
   if (result.error) return { ok: false, error: `${command}: ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}` };
-  if (result.status !== 0) return { ok: false, error: `${command} ${args.join(' ')} exited ${result.status ?? result.signal}: ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}` };
+  if (result.status !== 0) return { ok: false, error: `${command} ${args[0] ?? ''} exited ${result.status ?? result.signal}: ${(result.stderr || result.stdout).trim().split('\n')[0] ?? ''}` };
   return { ok: true, stdout: result.stdout };
 }
 
