@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES, ensureCredentials } from '@keep/core';
+import { buildLlamaGguf } from '../models/index.js';
 import { bootContainer, commandExists, parseShow, type BootResult } from '../socket-mode/nspawn.js';
 import {
   CHECKER_UNIT, RULESET_PATH, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, netProbe, scanProbe, targetUnit, testRuleset, watchdogDropIn,
@@ -94,6 +95,8 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
     writeFileSync(join(testDir, 'check.sh'), checkerScript(plan), { mode: 0o755 });
     writeFileSync(join(testDir, 'net-probe.cjs'), netProbe, { mode: 0o644 });
     writeFileSync(join(testDir, 'scan-probe.cjs'), scanProbe, { mode: 0o644 });
+    // A small, loadable model for an import through the quarantine (world-readable: keepctl runs as root, the file is streamed).
+    writeFileSync(join(testDir, 'model.gguf'), buildLlamaGguf({ tensorType: 'Q8_0', seed: 11 }), { mode: 0o644 });
     writeFileSync(join(work, TEST_TARGET), targetUnit);
     writeFileSync(join(work, CHECKER_UNIT), checkerUnit);
     const ruleset = existsSync(SHIPPED_RULESET) ? SHIPPED_RULESET : join(work, 'keep.nft');
@@ -141,6 +144,14 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       assert.match(file('sockets.txt'), /^\/run\/keep\/scan\.sock 600 keep-quarantine keep-quarantine$/m);
     }
     // The host's own units (nftables.service with no config, systemd-firstboot) may fail in a bare container: only Keep's count.
+    if (installed.includes('keep-quarantine')) {
+      // The scan ran to a verdict: whatever the stages decided, the worker itself neither crashed nor hung in the sandbox.
+      const imported = JSON.parse(file('import.json') || 'null') as { job?: { state: string; reasons: Array<{ code: string }> } } | null;
+      assert.ok(imported?.job, `keepctl import: rc ${file('import.rc')} ${file('import.err')}\n${file('journal-keep-quarantine-import.txt').slice(-3000)}`);
+      assert.ok(['passed', 'rejected', 'promoted'].includes(imported.job.state), `job ended ${imported.job.state}`);
+      assert.deepEqual(imported.job.reasons.filter((r) => r.code.startsWith('worker.')), [], 'the scan worker ran under keep-quarantine\'s sandbox');
+      t.diagnostic(`import through the quarantine: ${imported.job.state}${imported.job.reasons.length > 0 ? ` (${imported.job.reasons.map((r) => r.code).join(', ')})` : ''}`);
+    }
     if (installed.includes('keep-firewall')) {
       assert.doesNotMatch(file('journal-keep-firewall.txt'), /No tool policy file/, 'tmpfiles seeded /etc/keep/policy/tools.yaml from the app');
     }

@@ -161,6 +161,11 @@ setpriv --reuid=keep-registry --regid=keep --init-groups node ${TEST_DIR}/scan-p
 sleep 0.5
 journalctl -u 'keep-scan@*' --no-pager -o short-monotonic > $O/journal-scan.txt 2>&1` : ':'}
 
+# An import end to end: keepctl uploads over the quarantine's socket, the scan
+# worker runs as keep-quarantine's child inside its sandbox, the job ends.
+${plan.services.includes('keep-quarantine') ? `timeout 120 $KEEPCTL import ${TEST_DIR}/model.gguf --json > $O/import.json 2> $O/import.err; echo $? > $O/import.rc
+journalctl -u keep-quarantine --no-pager -o short-monotonic > $O/journal-keep-quarantine-import.txt 2>&1` : ':'}
+
 # 3. doctor, green: everything that applies in a container (the vault needs
 # device-mapper; the ruleset part needs nft).
 SKIP=vault
