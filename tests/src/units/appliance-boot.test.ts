@@ -150,6 +150,16 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       assert.ok(imported?.job, `keepctl import: rc ${file('import.rc')} ${file('import.err')}\n${file('journal-keep-quarantine-import.txt').slice(-3000)}`);
       assert.ok(['passed', 'rejected', 'promoted'].includes(imported.job.state), `job ended ${imported.job.state}`);
       assert.deepEqual(imported.job.reasons.filter((r) => r.code.startsWith('worker.')), [], 'the scan worker ran under keep-quarantine\'s sandbox');
+      // Promoted: quarantine stages it, the registry copies and re-hashes it into models/.
+      const promoted = JSON.parse(file('promote.json') || 'null') as { job?: { state: string } } | null;
+      assert.equal(promoted?.job?.state, 'promoted', `promote: ${file('promote.json')}`);
+      const models = JSON.parse(file('models.json') || 'null') as { models?: Array<{ name: string; file: string }> } | null;
+      assert.deepEqual(models?.models?.map((m) => m.name), ['boot-model'], file('models.json'));
+      if (installed.includes('keep-inference')) {
+        // A chat turn makes inference open the stored file through group keep, verify it against the registry and load it.
+        assert.match(file(`journal-keep-inference.txt`), /"msg":"Model loaded","name":"boot-model"/, `chat: ${file('chat.err')}`);
+        t.diagnostic(`chat turn: ${file('chat.err').trim() || file('chat.json').trim().slice(0, 200)}`);
+      }
       t.diagnostic(`import through the quarantine: ${imported.job.state}${imported.job.reasons.length > 0 ? ` (${imported.job.reasons.map((r) => r.code).join(', ')})` : ''}`);
     }
     if (installed.includes('keep-firewall')) {

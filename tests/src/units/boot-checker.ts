@@ -164,7 +164,13 @@ journalctl -u 'keep-scan@*' --no-pager -o short-monotonic > $O/journal-scan.txt 
 # An import end to end: keepctl uploads over the quarantine's socket, the scan
 # worker runs as keep-quarantine's child inside its sandbox, the job ends.
 ${plan.services.includes('keep-quarantine') ? `timeout 120 $KEEPCTL import ${TEST_DIR}/model.gguf --json > $O/import.json 2> $O/import.err; echo $? > $O/import.rc
-journalctl -u keep-quarantine --no-pager -o short-monotonic > $O/journal-keep-quarantine-import.txt 2>&1` : ':'}
+journalctl -u keep-quarantine --no-pager -o short-monotonic > $O/journal-keep-quarantine-import.txt 2>&1
+# Promotion (quarantine → staging → registry) and a chat turn (inference opens the stored model): the shared directories' modes at work.
+JOB=$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).job.id) } catch { }' $O/import.json)
+curl -sS -m 60 --unix-socket /run/keep/quarantine.sock -H 'Host: localhost' -H "Authorization: Bearer $(cat /etc/keep/credstore/token.quarantine-admin)" \
+  -H 'Content-Type: application/json' -d '{"name":"boot-model"}' "http://localhost/v1/jobs/$JOB/promote" > $O/promote.json 2>&1
+$KEEPCTL models list --json > $O/models.json 2>&1
+echo 'Say hello.' | timeout 120 $KEEPCTL chat boot-model --json > $O/chat.json 2> $O/chat.err; echo $? > $O/chat.rc` : ':'}
 
 # 3. doctor, green: everything that applies in a container (the vault needs
 # device-mapper; the ruleset part needs nft).
