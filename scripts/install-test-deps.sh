@@ -10,6 +10,9 @@ DEBIAN_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks clevis-tpm2 e2
 FEDORA_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks e2fsprogs)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# The appliance boot test (tests/src/units): ip for its veth reachability probe.
+DEBIAN_PACKAGES+=(iproute2)
+FEDORA_PACKAGES+=(iproute)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import {
-  AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
   parseListenAddress, readCredentialText, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
 import { drainAuditQueue } from '@keep/core';
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   ensureQuarantineDirs(paths);
 
   const store = openStore(storePath(config.stateDir));
+  // The chain's tables too: under systemd the quarantine may start before keep-audit (migrations are idempotent).
+  migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'quarantine', JOB_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'quarantine', macKey: readHexKey(credentials, 'mac.quarantine'), clock: systemClock });
   // Events queued before any service ran (firstboot) enter the chain with the first one to start.
