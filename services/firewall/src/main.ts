@@ -9,6 +9,7 @@ import { createFirewallApp } from './app.js';
 import { AlwaysAllowStore } from './approvals/always-allow-store.js';
 import { APPROVAL_MIGRATIONS } from './approvals/approval-schema.js';
 import { ApprovalStore } from './approvals/approval-store.js';
+import { auditExpiredApprovals } from './approvals/expire-approvals.js';
 import { firewallConfigSchema } from './config.js';
 import { RateCounters } from './decide/rate-counters.js';
 import { loadPolicy } from './policy/load-policy.js';
@@ -58,6 +59,11 @@ async function main(): Promise<void> {
     tokens: loadTokenDigests(credentials, 'keep-firewall'),
     isDraining: () => draining,
   });
+  // Expiries nobody asked about still reach the chain, within a minute.
+  const sweeper = setInterval(() => {
+    auditExpiredApprovals(store, audit, systemClock()).catch((error: unknown) => log.error('Cannot audit expired approvals', { error }));
+  }, 60_000);
+  sweeper.unref();
   const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
   await audit.append({ actor: SELF, action: 'service.start', decision: 'info', details: { endpoint, policyFile, policySha256: policy.current.sha256, vaultDir } });
   if (!policy.current.present) log.warn('No tool policy file: every tool call is denied', { policyFile });
@@ -66,6 +72,7 @@ async function main(): Promise<void> {
     notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
     startDraining: () => {
       draining = true;
+      clearInterval(sweeper);
     },
     alive: () => void store.prepare('SELECT 1').get(),
     onStop: async () => {
