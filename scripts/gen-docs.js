@@ -11,6 +11,7 @@ import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@
 import { inferenceConfigSchema } from '@keep/inference';
 import { AIRLOCK_CODES, airlockConfigSchema, airlockPolicySchema } from '@keep/airlock';
 import { firewallConfigSchema, toolsPolicySchema, toolPolicySchema } from '@keep/firewall';
+import { DEFAULT_NFT_INPUT, firstbootConfigSchema, renderNftRuleset } from '@keep/firstboot';
 
 // One line per config or policy file.
 const SCHEMAS = [
@@ -24,6 +25,7 @@ const SCHEMAS = [
   { unit: 'keep-firewall', service: 'firewall', schema: firewallConfigSchema },
   { unit: 'keep-firewall tool policy (also `keepctl firewall check --policy`)', service: 'policy/tools', schema: toolsPolicySchema },
   { unit: 'keep-firewall tool policy, each entry of `tools`', service: 'policy/tools', schema: toolPolicySchema },
+  { unit: 'keep-firstboot', service: 'firstboot', schema: firstbootConfigSchema },
 ];
 
 function reasonsReference() {
@@ -61,6 +63,7 @@ const OUTPUTS = [
   { file: '../docs/config.md', text: configReference(SCHEMAS) },
   { file: '../docs/reasons.md', text: reasonsReference() },
   { file: '../docs/airlock-codes.md', text: egressCodesReference() },
+  { file: '../os-overlay/etc/nftables/keep.nft', text: renderNftRuleset(DEFAULT_NFT_INPUT) },
 ];
 
 let stale = false;

@@ -8,8 +8,14 @@ DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
 DEBIAN_PACKAGES+=(iproute2 openssl squid)
 FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
 FEDORA_PACKAGES+=(iproute openssl squid)
+# firstboot's test: a file-backed LUKS2 vault bound with clevis to a software TPM2.
+DEBIAN_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks clevis-tpm2 e2fsprogs)
+FEDORA_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks e2fsprogs)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# The appliance boot test (tests/src/units): ip for its veth reachability probe.
+DEBIAN_PACKAGES+=(iproute2)
+FEDORA_PACKAGES+=(iproute)
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
