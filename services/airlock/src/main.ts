@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, drainAuditQueue, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate,
   openStore, parseListenAddress, readCredentialText, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
 import { createAirlockApp } from './app.js';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'airlock', AIRLOCK_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'airlock', macKey: readHexKey(credentials, 'mac.airlock'), clock: systemClock });
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   const state = new AirlockState({ store, audit, clock: systemClock });
   const pullStore = new PullStore(store, systemClock);
   const interrupted = pullStore.failInterrupted();
