@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { airlockPolicySchema, decideAnswers, decideEgress } from '@keep/airlock';
-import { callService, openStore } from '@keep/core';
+import { callService } from '@keep/core';
 import { createWorld, isRoot, WORLD_IP } from '../airlock/netns-world.js';
 import type { LoadPlan, RunSummary } from './airlock-load.js';
 import type { BenchOptions } from './run.js';
+import { commitFloor } from './commit-floor.js';
 
 const LOAD = fileURLToPath(new URL('./airlock-load.js', import.meta.url));
 const TARGETS = { connectVsSquidAt32: 1, fetchAddedP50Ms: 1, fetchAddedP99Ms: 3 };
@@ -130,25 +131,6 @@ function runLoad(ns: string, plan: LoadPlan): Promise<string> {
       else reject(new Error(`load generator failed (${code ?? signal}): ${stderr}`));
     });
   });
-}
-
-/** What one durable commit costs on this disk whatever Keep does: the floor under every audited fetch. */
-function commitFloor(file: string, rows: number): { p50Ms: number; p99Ms: number } {
-  const db = openStore(file);
-  try {
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-    const ms: number[] = [];
-    for (let i = 0; i < rows; i++) {
-      const t0 = performance.now();
-      insert.run('x'.repeat(200));
-      ms.push(performance.now() - t0);
-    }
-    ms.sort((a, b) => a - b);
-    return { p50Ms: round(ms[Math.floor(rows * 0.5)] ?? 0), p99Ms: round(ms[Math.floor(rows * 0.99)] ?? 0) };
-  } finally {
-    db.close();
-  }
 }
 
 function round(value: number): number {
