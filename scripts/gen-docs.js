@@ -9,6 +9,7 @@ import { auditConfigSchema } from '@keep/audit';
 import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
 import { inferenceConfigSchema } from '@keep/inference';
+import { uiConfigSchema } from '@keep/ui';
 
 // One line per config or policy file.
 const SCHEMAS = [
@@ -17,6 +18,7 @@ const SCHEMAS = [
   { unit: 'keep-quarantine', service: 'quarantine', schema: quarantineConfigSchema },
   { unit: 'keep-quarantine policy (also `keepctl scan --policy`)', service: 'policy/quarantine', schema: quarantinePolicySchema },
   { unit: 'keep-inference', service: 'inference', schema: inferenceConfigSchema },
+  { unit: 'keep-ui', service: 'ui', schema: uiConfigSchema },
 ];
 
 function reasonsReference() {

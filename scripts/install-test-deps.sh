@@ -3,8 +3,8 @@
 # Idempotent: packages already present are skipped. Run as root (or with sudo).
 set -euo pipefail
 
-DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
-FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
+DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin chromium)
+FEDORA_PACKAGES=(systemd-container nftables cryptsetup chromium)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import helmet from 'helmet';
 import { createServiceApp, type AuditWriter, type Clock, type Logger, type Store } from '@keep/core';
 import { loadSession, requireCsrf } from './auth/session-middleware.js';
 import type { ChatHistory } from './chat/chat-history.js';
@@ -57,9 +56,9 @@ export function createUiApp(deps: UiAppDeps): Express {
     bodyLimitBytes: deps.config.bodyLimitBytes,
     isDraining: deps.isDraining,
     streamedBodyPaths: [UPLOAD_PATH, FILES_PATH],
+    helmet: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: true, referrerPolicy: { policy: 'no-referrer' } },
     readiness: [{ name: 'store', check: () => void deps.store.prepare('SELECT 1 FROM ui_accounts LIMIT 1').get() }],
     routes: (app) => {
-      app.use(helmet({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginEmbedderPolicy: true, referrerPolicy: { policy: 'no-referrer' } }));
       const session = loadSession({ store: deps.store, audit: deps.audit, clock: deps.clock, limits: { idleMs: deps.config.sessionIdleMs, maxMs: deps.config.sessionMaxMs } });
       app.use('/api', (_req, res, next) => {
         res.set('Cache-Control', 'no-store');
