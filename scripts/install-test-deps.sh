@@ -3,8 +3,11 @@
 # Idempotent: packages already present are skipped. Run as root (or with sudo).
 set -euo pipefail
 
-DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin chromium)
-FEDORA_PACKAGES=(systemd-container nftables cryptsetup chromium)
+DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
+FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
+# The web UI's browser tests drive the distribution's Chromium (playwright-core never downloads one).
+DEBIAN_PACKAGES+=(chromium)
+FEDORA_PACKAGES+=(chromium)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
