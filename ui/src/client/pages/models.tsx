@@ -50,13 +50,28 @@ export function ModelsPage(props: { user: User; onAuthLost: (e: unknown) => void
         setLive((l) => ({ job: event.job, stage: event.job.stage, fraction: l?.fraction ?? 0 }));
         if (FINAL.has(event.job.state)) {
           events.close();
-          void load();
+          if (event.job.state === 'passed') void awaitPromotion(event.job.id);
+          else void load();
         }
       }
     };
     events.addEventListener('state', onEvent);
     events.addEventListener('progress', onEvent);
     events.onerror = () => events.close();
+  };
+
+  /** A passed job may be promoted by policy a moment later: the stream ends at `passed`, so ask a few times. */
+  const awaitPromotion = async (id: string): Promise<void> => {
+    for (let i = 0; i < 40; i++) {
+      const { jobs: latest } = await api<{ jobs: Job[] }>('GET', '/api/jobs').catch(() => ({ jobs: [] as Job[] }));
+      const job = latest.find((j) => j.id === id);
+      if (job && job.state !== 'passed') {
+        setLive((l) => (l && l.job.id === id ? { ...l, job } : l));
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await load();
   };
 
   const onUpload = async (event: Event): Promise<void> => {
