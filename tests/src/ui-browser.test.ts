@@ -34,6 +34,7 @@ const shot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ pa
 
 test('the web UI in Chromium: setup, people, model import to chat, files, rejection reasons, audit verify, backoff, sign-out', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed (scripts/install-test-deps.sh)` }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
+  rmSync(join(ARTIFACTS, 'failure.png'), { force: true });
   const dev = await startLauncher((stateDir) => {
     mkdirSync(join(stateDir, 'config', 'policy'), { recursive: true });
     writeFileSync(join(stateDir, 'config', 'policy', 'quarantine.yaml'), 'promotion:\n  mode: auto\n');

@@ -65,7 +65,6 @@ async function main(): Promise<void> {
       await stopAll(1);
     }
   }
-  writeEndpoints(state.stateDir, endpoints);
   const ui = endpoints['keep-ui'];
   say(ui ? `open the UI at http://${ui.replace(/^tcp:/, '')}/` : 'the web UI is not built yet; use `npx keepctl status`');
   if (setupCode !== null && ui) {
@@ -74,6 +73,8 @@ async function main(): Promise<void> {
     say(`    setup code: ${setupCode}`);
     say('');
   }
+  // Last: whoever waits for endpoints.json (tests, scripts) has seen everything above.
+  writeEndpoints(state.stateDir, endpoints);
   say(`${running.length} services running; Ctrl-C stops them`);
 }
 
