@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { FormatError } from './format-error.js';
 import type { GgufValue } from './parse-gguf.js';
-import { utf8ToUtf16 } from './utf8-to-utf16.js';
+import { GgufStrings } from './gguf-strings.js';
+import { isWellFormedUtf8 } from './well-formed-utf8.js';
 
 /** The header runs past the prefix: the caller reads `atLeast` bytes and parses again. */
 export class NeedMore {
@@ -11,28 +13,20 @@ export class NeedMore {
 export const FIXED_SIZE: ReadonlyMap<number, number> = new Map([[0, 1], [1, 1], [2, 2], [3, 2], [4, 4], [5, 4], [6, 4], [7, 1], [10, 8], [11, 8], [12, 8]]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-/** UTF-16 units and strings per batch: one `TextDecoder` call per vocabulary token costs more than the token. */
-const BATCH_UNITS = 64 * 1024;
-const BATCH_ITEMS = 8192;
-/** Longer strings are decoded on their own. */
+/** Longer strings are validated by the decoder. */
 const LONE_BYTES = 4096;
 /** A `need_more` estimate asks for at most this many times the prefix: a hostile count cannot make one read huge. */
 const MAX_GROWTH = 64;
 
 /**
  * Bounds-checked little-endian reads over the prefix of a GGUF file. Arrays take
- * bulk paths (strings validated in a plain loop and decoded a batch per call, fixed
+ * bulk paths (strings validated in a plain loop and left undecoded, fixed
  * values read straight off the view) that refuse exactly what element-by-element
  * reads refuse, at the same offsets.
  */
 export class GgufCursor {
   offset = 0;
   readonly #view: DataView;
-  /** The batch: UTF-16 units of its strings, and where each string starts and ends in them. */
-  #units: Uint16Array | null = null;
-  #unitBytes: Buffer | null = null;
-  readonly #starts = new Int32Array(BATCH_ITEMS);
-  readonly #ends = new Int32Array(BATCH_ITEMS);
 
   constructor(private readonly bytes: Uint8Array, private readonly fileSize: number, private readonly maxHeader: number) {
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -86,26 +80,29 @@ export class GgufCursor {
   }
 
   /**
-   * `count` strings back to back. Each is length-checked, taken and validated in
-   * order, so the first bad one fails as a lone read would; valid ones are decoded
-   * into a batch of UTF-16 units, which becomes one string, cut at each end.
+   * `count` strings back to back, none decoded here (see `GgufStrings`). Each is
+   * length-checked and taken in order. UTF-8 is checked once for the whole array
+   * when every length is below 128: the length bytes are then ASCII, which no
+   * multi-byte sequence can swallow, so the array is well-formed exactly when each
+   * string is. Otherwise, or when that check or a later read fails, each string is
+   * checked alone, so the first bad one fails as a lone read would, at its offset.
    */
-  strings(count: number, maxBytes: number): string[] {
-    const items = new Array<string>(count);
+  strings(count: number, maxBytes: number): GgufStrings {
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
     const b = this.bytes;
-    const units = (this.#units ??= new Uint16Array(BATCH_UNITS));
+    const v = this.#view;
     // Below this no take can fail, so the loop skips the checks that say why one did.
     const safeEnd = Math.min(b.length, this.fileSize, this.maxHeader);
     const arrayStart = this.offset;
-    let first = 0;
-    let fill = 0;
+    let shortLengths = true;
     let i = 0;
     try {
       for (; i < count; i++) {
         let at = this.offset;
         let length: number;
-        if (at + 8 <= safeEnd && (b[at + 4]! | b[at + 5]! | b[at + 6]! | b[at + 7]!) === 0) {
-          length = (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+        if (at + 8 <= safeEnd && v.getUint32(at + 4, true) === 0) {
+          length = v.getUint32(at, true);
           if (length > maxBytes) length = this.#stringLength(maxBytes); // throws
           at += 8;
         } else {
@@ -115,53 +112,46 @@ export class GgufCursor {
         this.offset = at;
         if (at + length > safeEnd) this.#take(length); // throws
         this.offset = at + length;
-        if (length > LONE_BYTES || fill + length > BATCH_UNITS || i - first === BATCH_ITEMS) {
-          this.#flush(items, first, i, fill);
-          first = i;
-          fill = 0;
-        }
-        const end = length > LONE_BYTES ? -1 : utf8ToUtf16(b, at, at + length, units, fill);
-        if (end < 0) {
-          // Long strings, and any the loop refuses, go to the decoder alone: it has the last word.
-          this.#flush(items, first, i, fill);
-          items[i] = this.#decode(at, length);
-          first = i + 1;
-          fill = 0;
-          continue;
-        }
-        // A leading BOM is dropped, as the decoder drops it from a lone string.
-        this.#starts[i - first] = end > fill && units[fill] === 0xfeff ? fill + 1 : fill;
-        this.#ends[i - first] = end;
-        fill = end;
+        if (length >= 0x80) shortLengths = false;
+        starts[i] = at - arrayStart;
+        ends[i] = at + length - arrayStart;
       }
     } catch (error) {
-      if (!(error instanceof NeedMore) || i === 0) throw error;
+      if (!(error instanceof NeedMore)) {
+        this.#checkEach(arrayStart, starts, ends, i);
+        throw error;
+      }
+      if (i === 0) throw error;
       // Ask for the rest of the array at the size its strings have had so far.
       const estimate = arrayStart + Math.ceil(((this.offset - arrayStart) / i) * count);
       throw new NeedMore(Math.max(error.atLeast, Math.min(estimate, this.maxHeader, b.length * MAX_GROWTH)));
     }
-    this.#flush(items, first, count, fill);
-    return items;
+    if (!shortLengths || !isUtf8(b.subarray(arrayStart, this.offset))) this.#checkEach(arrayStart, starts, ends, count);
+    return new GgufStrings(b.slice(arrayStart, this.offset), starts, ends);
   }
 
-  /** Items `first..end` from the batch: one string of its units, cut. */
-  #flush(items: string[], first: number, end: number, fill: number): void {
-    if (end === first) return;
-    const text = (this.#unitBytes ??= Buffer.from((this.#units as Uint16Array).buffer)).toString('utf16le', 0, fill * 2);
-    for (let k = first; k < end; k++) items[k] = text.slice(this.#starts[k - first], this.#ends[k - first]);
+  /** The first `count` strings one by one; long ones, and any the loop refuses, go to the decoder: it has the last word. */
+  #checkEach(base: number, starts: Int32Array, ends: Int32Array, count: number): void {
+    for (let k = 0; k < count; k++) {
+      const at = base + starts[k]!;
+      const end = base + ends[k]!;
+      if (end - at > LONE_BYTES || !isWellFormedUtf8(this.bytes, at, end)) this.#decode(at, end - at);
+    }
   }
 
   /**
-   * `count` values of fixed-size `type`, read straight off the view when all are in
-   * the prefix; null when not, and the caller reads them one by one to fail where
-   * that read fails.
+   * `count` values of fixed-size `type`, read straight off the view; `NeedMore` when
+   * they run past the prefix; null when they run past the file or the header limit,
+   * and the caller reads them one by one to fail where that read fails.
    */
   numbers(type: number, count: number): GgufValue[] | null {
     const size = FIXED_SIZE.get(type);
     if (size === undefined) return null;
     const at = this.offset;
     const end = at + count * size;
-    if (end > this.bytes.length || end > this.fileSize || end > this.maxHeader) return null;
+    if (end > this.fileSize || end > this.maxHeader) return null;
+    // Within bounds but past the prefix: ask for the whole array at once.
+    if (end > this.bytes.length) throw new NeedMore(end);
     const v = this.#view;
     const items = new Array<GgufValue>(count);
     switch (type) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FormatError, type FormatCode } from './format-error.js';
+import { GgufStrings } from './gguf-strings.js';
 import { parseGguf, type GgufHeader, type GgufParse } from './parse-gguf.js';
 import { ByteWriter, buildGguf, filler, type GgufSpec, type TensorSpec } from './testdata/build-gguf.js';
 
@@ -30,6 +31,12 @@ function parsed(bytes: Uint8Array): GgufHeader {
   return (result as { header: GgufHeader }).header;
 }
 
+function stringsOf(header: GgufHeader, key: string): readonly string[] {
+  const value = header.metadata.get(key)?.value;
+  assert.ok(value instanceof GgufStrings, `${key} is not a string array`);
+  return value.toArray();
+}
+
 function refuses(bytes: Uint8Array, code: FormatCode): void {
   assert.throws(() => parseGguf(bytes, bytes.length), (e: unknown) => {
     assert.ok(e instanceof FormatError, `expected FormatError, got ${String(e)}`);
@@ -45,7 +52,7 @@ test('parseGguf() reads v3 and v2 files with every metadata type and tensor layo
     assert.equal(header.alignment, 32);
     assert.equal(header.metadata.get('t.u64')?.value, 2n ** 64n - 1n);
     assert.equal(header.metadata.get('t.i8')?.value, -5);
-    assert.deepEqual(header.metadata.get('tokenizer.ggml.tokens')?.value, ['<s>', '</s>', '▁héllo']);
+    assert.deepEqual(stringsOf(header, 'tokenizer.ggml.tokens'), ['<s>', '</s>', '▁héllo']);
     assert.deepEqual(header.tensors.map((t) => [t.name, t.type.name, t.end - t.start]), [
       ['token_embd.weight', 'F32', 2048], ['blk.0.attn_q.weight', 'F16', 512], ['blk.0.ffn_up.weight', 'Q8_0', 136],
       ['blk.0.ffn_down.weight', 'Q4_0', 54], ['output.weight', 'Q4_K', 288],
@@ -79,7 +86,32 @@ test('parseGguf() reads large string arrays as one by one would: BOMs dropped, l
   const values = Array.from({ length: 9000 }, (_, i) => (i === 5 ? 'x'.repeat(70_000) : i % 7 === 0 ? `\uFEFF\uFEFFt${i}` : i % 3 === 0 ? `Ġé😀${i}` : `t${i}`));
   const header = parsed(buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values }]] }));
   // The decoder drops one leading BOM from each string, as a lone TextDecoder call does.
-  assert.deepEqual(header.metadata.get('tokenizer.ggml.tokens')?.value, values.map((v) => (v.startsWith('\uFEFF') ? v.slice(1) : v)));
+  assert.deepEqual(stringsOf(header, 'tokenizer.ggml.tokens'), values.map((v) => (v.startsWith('\uFEFF') ? v.slice(1) : v)));
+});
+
+test('parseGguf() checks a string array with long lengths, or a bad string in it, one by one at the right offset', () => {
+  const long = 'é'.repeat(100);
+  const values = [new TextEncoder().encode('ok'), new TextEncoder().encode(long), Uint8Array.of(0xc3), new TextEncoder().encode('x')];
+  const at = 4 + 4 + 8 + 8 + 8 + 21 + 4 + 4 + 8 + (8 + 2) + (8 + 200);
+  for (const tail of [values, values.map((v, i) => (i === 1 ? new TextEncoder().encode('e') : v))]) {
+    const bytes = buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values: tail }]] });
+    const offset = tail === values ? at : at - 199;
+    assert.throws(() => parseGguf(bytes, bytes.length), (e: unknown) => e instanceof FormatError && e.code === 'gguf.invalid_utf8' && e.offset === offset);
+  }
+  const fine = parsed(buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values: ['ok', long, '\uFEFFb'] }]] }));
+  assert.deepEqual(stringsOf(fine, 'tokenizer.ggml.tokens'), ['ok', long, 'b']);
+});
+
+test('parseGguf() refuses a string cut short, though its bytes and the next length read as UTF-8 together', () => {
+  // 'é' is C3 A9: a first item ending in C3, then a length of 169 (A9 00 …): the array's bytes are well-formed as a whole.
+  const bytes = buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values: [Uint8Array.of(0x61, 0xc3), new Uint8Array(0xa9).fill(0x61)] }]] });
+  assert.throws(() => parseGguf(bytes, bytes.length), (e: unknown) => e instanceof FormatError && e.code === 'gguf.invalid_utf8');
+});
+
+test('parseGguf() reports a bad string before a later item that runs past the file', () => {
+  const bytes = buildGguf({ metadata: [['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values: [Uint8Array.of(0xff), new TextEncoder().encode('long enough')] }]] });
+  const cut = bytes.subarray(0, bytes.length - 3);
+  assert.throws(() => parseGguf(cut, cut.length), (e: unknown) => e instanceof FormatError && e.code === 'gguf.invalid_utf8');
 });
 
 test('parseGguf() refuses the first bad string of an array at its offset', () => {

@@ -1,9 +1,10 @@
 import { FormatError } from './format-error.js';
+import type { GgufStrings } from './gguf-strings.js';
 import { GGML_TYPES, type GgmlType } from './ggml-types.js';
 import { FIXED_SIZE, GgufCursor as Cursor, NeedMore } from './gguf-cursor.js';
 
-/** A metadata value; 64-bit integers stay exact as bigint. */
-export type GgufValue = number | bigint | boolean | string | GgufValue[];
+/** A metadata value; 64-bit integers stay exact as bigint; string arrays decode when read. */
+export type GgufValue = number | bigint | boolean | string | GgufValue[] | GgufStrings;
 
 export interface GgufTensor {
   readonly name: string;

@@ -1,6 +1,7 @@
 import type { Reason, ReasonTable } from '../pipeline/reason.js';
 import type { Stage, StageOutcome } from '../pipeline/stage.js';
 import type { GgufHeader } from '../formats/parse-gguf.js';
+import { GgufStrings } from '../formats/gguf-strings.js';
 import { scanChatTemplate } from '../checks/chat-template/scan-chat-template.js';
 import { scanMetadataStrings, type MetadataValue } from '../checks/metadata/scan-metadata-strings.js';
 import { layoutFromGguf, layoutFromSafetensors, type TensorFinding } from '../checks/tensor-values/index.js';
@@ -72,7 +73,7 @@ function ggufStrings(header: GgufHeader): [string, MetadataValue][] {
   const entries: [string, MetadataValue][] = [];
   for (const [key, { value }] of header.metadata) {
     if (typeof value === 'string') entries.push([key, value]);
-    else if (Array.isArray(value) && typeof value[0] === 'string') entries.push([key, value as string[]]);
+    else if (value instanceof GgufStrings) entries.push([key, value.toArray()]);
   }
   return entries;
 }
