@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, csrfToken, errorOf, type User } from '../api';
 import { EmptyState, ErrorLine } from '../parts/notice';
+import { ToolCallCard, applyToolEvent, type ToolView } from '../parts/tool-call-card';
 
-interface Message { role: 'user' | 'assistant'; content: string; stopped?: boolean }
+interface Message { role: 'user' | 'assistant'; content: string; stopped?: boolean; tools?: ToolView[] }
 interface ChatSummary { id: string; title: string; model: string; updatedAt: number }
 interface ModelChoice { name: string; sha256: string }
 
@@ -69,6 +70,10 @@ export function ChatPage(props: { user: User; onAuthLost: (e: unknown) => void }
     setError(null);
   };
 
+  const answered = (callId: string, answer: 'granted' | 'denied'): void => setMessages((all) => all.map((m) => (m.tools?.some((t) => t.callId === callId)
+    ? { ...m, tools: m.tools.map((t) => (t.callId === callId && t.approval ? { ...t, approval: { ...t.approval, answered: answer } } : t)) }
+    : m)));
+
   const send = async (event: Event): Promise<void> => {
     event.preventDefault();
     const content = draft.trim();
@@ -99,8 +104,9 @@ export function ChatPage(props: { user: User; onAuthLost: (e: unknown) => void }
           const line = JSON.parse(buffer.slice(0, newline)) as { type: string; content?: string; chatId?: string; code?: string; detail?: string };
           buffer = buffer.slice(newline + 1);
           if (line.type === 'chat' && line.chatId) setChatId(line.chatId);
-          if (line.type === 'delta') appendToAnswer((last) => ({ ...last, content: last.content + (line.content ?? '') }));
-          if (line.type === 'error') setError(new ApiError(502, line.code ?? 'http.upstream_error', line.detail ?? 'The answer broke off', null));
+          else if (line.type === 'delta') appendToAnswer((last) => ({ ...last, content: last.content + (line.content ?? '') }));
+          else if (line.type === 'error') setError(new ApiError(502, line.code ?? 'http.upstream_error', line.detail ?? 'The answer broke off', null));
+          else if (line.type !== 'done') appendToAnswer((last) => ({ ...last, tools: applyToolEvent(last.tools ?? [], line) }));
         }
       }
     } catch (e) {
@@ -156,7 +162,8 @@ export function ChatPage(props: { user: User; onAuthLost: (e: unknown) => void }
           {messages.map((m, i) => (
             <li key={i} class={`msg ${m.role}`} data-role={m.role}>
               <span class="sr-only">{m.role === 'user' ? 'You' : 'Model'}: </span>
-              <div class="bubble">{m.content || (streaming && i === messages.length - 1 ? '…' : '')}</div>
+              {m.tools?.map((t) => <ToolCallCard key={t.callId} view={t} onAnswered={answered} />)}
+              {(m.content || !m.tools?.length) && <div class="bubble">{m.content || (streaming && i === messages.length - 1 ? '…' : '')}</div>}
               {m.stopped && <small class="hint">stopped</small>}
             </li>
           ))}
