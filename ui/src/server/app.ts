@@ -4,6 +4,7 @@ import { loadSession, requireCsrf } from './auth/session-middleware.js';
 import type { ChatHistory } from './chat/chat-history.js';
 import type { UiConfig } from './config.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { airlockRoutes } from './routes/airlock-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
 import { clientRoutes } from './routes/client-routes.js';
 import { FILES_PATH, fileRoutes } from './routes/file-routes.js';
@@ -64,7 +65,7 @@ export function createUiApp(deps: UiAppDeps): Express {
         res.set('Cache-Control', 'no-store');
         next();
       }, session, requireCsrf);
-      for (const routes of [sessionRoutes, accountRoutes, modelRoutes, chatRoutes, fileRoutes, securityRoutes]) app.use('/api', routes(deps));
+      for (const routes of [sessionRoutes, accountRoutes, modelRoutes, chatRoutes, fileRoutes, securityRoutes, airlockRoutes]) app.use('/api', routes(deps));
       app.use(clientRoutes(deps.clientDir));
     },
   });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, formatBytes, formatTime, upload, type User } from '../api';
 import { EmptyState, ErrorLine } from '../parts/notice';
+import { PullForm } from '../parts/pull-form';
 
 interface Reason { code: string; stage: string; detail: string }
 interface Job {
@@ -74,6 +75,12 @@ export function ModelsPage(props: { user: User; onAuthLost: (e: unknown) => void
     await load();
   };
 
+  const followById = async (id: string): Promise<void> => {
+    const { jobs: latest } = await api<{ jobs: Job[] }>('GET', '/api/jobs').catch(() => ({ jobs: [] as Job[] }));
+    const job = latest.find((j) => j.id === id);
+    if (job) follow(job);
+  };
+
   const onUpload = async (event: Event): Promise<void> => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -122,6 +129,7 @@ export function ModelsPage(props: { user: User; onAuthLost: (e: unknown) => void
           {uploadProgress !== null && <progress max={1} value={uploadProgress} aria-label="Upload progress" />}
         </form>
       )}
+      {admin && <PullForm onJob={(id) => void followById(id)} />}
       <ErrorLine error={error} />
       {live && <JobCard job={live.job} stage={live.stage} fraction={live.fraction} reasons={reasons} live />}
 

@@ -3,6 +3,7 @@ import { api, formatTime, type User } from '../api';
 import { DecisionChart } from '../parts/decision-chart';
 import { DECISIONS } from '../parts/decision-buckets';
 import { ErrorLine } from '../parts/notice';
+import { AirlockCard } from '../parts/airlock-card';
 
 interface AuditEvent { seq: number; time: string; service: string; actor: string; action: string; target: string; decision: string; reason: string }
 interface Head { last: { seq: number; hash: string; time: number } | null; head: { seq?: number; signedAt?: number } | null }
@@ -67,6 +68,7 @@ export function SecurityPage(props: { user: User; onAuthLost: (e: unknown) => vo
           )}
         </div>
       </div>
+      <AirlockCard user={props.user} />
       <div class="card">
         <h2>Decisions over time</h2>
         <DecisionChart events={chartEvents} />
