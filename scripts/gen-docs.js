@@ -9,6 +9,8 @@ import { auditConfigSchema } from '@keep/audit';
 import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
 import { inferenceConfigSchema } from '@keep/inference';
+import { firewallConfigSchema, toolsPolicySchema, toolPolicySchema } from '@keep/firewall';
+
 import { uiConfigSchema } from '@keep/ui';
 
 // One line per config or policy file.
@@ -18,6 +20,10 @@ const SCHEMAS = [
   { unit: 'keep-quarantine', service: 'quarantine', schema: quarantineConfigSchema },
   { unit: 'keep-quarantine policy (also `keepctl scan --policy`)', service: 'policy/quarantine', schema: quarantinePolicySchema },
   { unit: 'keep-inference', service: 'inference', schema: inferenceConfigSchema },
+  { unit: 'keep-firewall', service: 'firewall', schema: firewallConfigSchema },
+  { unit: 'keep-firewall tool policy (also `keepctl firewall check --policy`)', service: 'policy/tools', schema: toolsPolicySchema },
+  { unit: 'keep-firewall tool policy, each entry of `tools`', service: 'policy/tools', schema: toolPolicySchema },
+
   { unit: 'keep-ui', service: 'ui', schema: uiConfigSchema },
 ];
 

@@ -21,8 +21,17 @@ commands:
   models rm NAME                       delete a model
   import FILE                          send a model file or bundle to the quarantine and
                                        follow its scan (exit 1 if rejected)
-  chat NAME                            chat with a registry model: each stdin line is a
-                                       turn, replies stream as they are generated
+  chat NAME [--user U]                 chat with a registry model: each stdin line is a
+                                       turn, replies stream as they are generated; tool
+                                       calls go through the firewall (workspace of U)
+  firewall check [--policy PATH] [--workspace DIR] < call.json
+                                       decide one tool call offline (exit 0 allow,
+                                       1 deny or approval required)
+  approvals list [--session ID] [--status S]
+                                       tool-call approvals the firewall holds
+  approvals grant ID | revoke ID       grant a pending approval as the admin, or deny it
+                                       (revoke withdraws an unused grant)
+  policy reload                        the firewall re-reads its tool policy (audited)
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -42,12 +51,16 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       signature: { type: 'string' },
       all: { type: 'boolean' },
       reason: { type: 'string' },
+      workspace: { type: 'string' },
+      session: { type: 'string' },
+      status: { type: 'string' },
+      user: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const json = values.json ?? false;
   const command = ['scan', 'chat', 'import'].includes(positionals[0] ?? '') ? positionals[0] as string
-    : positionals[0] === 'models' ? `models ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
+    : ['models', 'approvals', 'firewall', 'policy'].includes(positionals[0] ?? '') ? `${positionals[0]} ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -70,8 +83,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     }
     case 'chat': {
       const [, model, ...extra] = positionals;
-      if (model === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl chat NAME [--json]');
-      return { result: await (await import('./commands/chat.js')).chat(await context(), model), json };
+      if (model === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl chat NAME [--user U] [--json]');
+      return { result: await (await import('./commands/chat.js')).chat(await context(), model, values.user), json };
     }
     case 'audit tail':
       return { result: (await import('./commands/audit-tail.js')).auditTail(await context(), values), json };
@@ -92,6 +105,17 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       return { result: await (await import('./commands/models-release.js')).modelsRelease(await context(), oneRef(positionals, 'release NAME')), json };
     case 'models rm':
       return { result: await (await import('./commands/models-rm.js')).modelsRm(await context(), oneRef(positionals, 'rm NAME')), json };
+    case 'firewall check':
+      if (positionals.length > 2) throw new KeepError('usage.invalid', 'usage: keepctl firewall check [--policy PATH] [--workspace DIR] [--json] < call.json');
+      return { result: (await import('./commands/firewall-check.js')).firewallCheck(values), json };
+    case 'approvals list':
+      return { result: await (await import('./commands/approvals.js')).approvalsList(await context(), values), json };
+    case 'approvals grant':
+    case 'approvals revoke':
+      if (positionals.length > 3) throw new KeepError('usage.invalid', `usage: keepctl ${command} ID`);
+      return { result: await (await import('./commands/approvals.js')).approvalsDecide(await context(), command === 'approvals grant' ? 'grant' : 'revoke', positionals[2]), json };
+    case 'policy reload':
+      return { result: await (await import('./commands/approvals.js')).policyReload(await context()), json };
     default:
       throw new KeepError('usage.invalid', `Unknown command "${command}"; try keepctl --help`);
   }

@@ -45,3 +45,6 @@ export { createNotifier, type Notifier } from './kit/sd-notify.js';
 export { callService, type ServiceRequest, type ServiceResponse } from './kit/service-client.js';
 export { readEndpoints, writeEndpoints, endpointOf, applianceEndpoint, ENDPOINTS_FILE, type Endpoints } from './kit/endpoints.js';
 export { generateSetupCode, normalizeSetupCode, setupCodeDigest, setupCodeMatches, setupCodePath, type SetupCode } from './credentials/setup-code.js';
+export { runChatLoop, type ChatLoopOptions, type ChatLoopResult, type ApprovalRequest, type ServiceTarget } from './chat/run-chat-loop.js';
+export { streamCompletion, type StreamedReply } from './chat/stream-completion.js';
+export { BUILTIN_TOOL_DEFINITIONS, type ChatMessage, type ChatToolCall, type ChatToolDefinition, type ChatLoopEvent, type ToolCallAnswer } from './chat/chat-types.js';

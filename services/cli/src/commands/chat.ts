@@ -1,19 +1,12 @@
-import { request, type IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { KeepError, endpointOf, parseListenAddress, readCredentialText } from '@keep/core';
+import { userInfo } from 'node:os';
+import {
+  KeepError, applianceEndpoint, callService, endpointOf, readCredentialText, readEndpoints, runChatLoop,
+  type ApprovalRequest, type ChatLoopEvent, type ChatMessage, type ServiceTarget,
+} from '@keep/core';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_OK, type CommandResult } from '../output.js';
-
-interface Message {
-  role: 'user' | 'assistant';
-  content: string | null;
-  tool_calls?: unknown[];
-}
-
-interface Chunk {
-  choices?: { delta?: { content?: string; tool_calls?: { function?: { name?: string; arguments?: string } }[] } }[];
-  error?: { message?: string; code?: string };
-}
 
 export interface ChatIo {
   input: NodeJS.ReadableStream;
@@ -21,113 +14,94 @@ export interface ChatIo {
   errors: NodeJS.WritableStream;
 }
 
+interface ToolLog {
+  tool: string;
+  arguments: string;
+  decision: string;
+  code: string;
+  approvalId?: string;
+}
+
 /**
- * `keepctl chat NAME`: a terminal chat with a registry model through keep-inference.
- * Each stdin line is a user turn; the reply streams as it is generated, and the
- * whole conversation is sent each turn. A tool call is shown, not run: running
- * tools is the firewall's chat loop's job.
+ * `keepctl chat NAME`: a terminal chat with a registry model through keep-inference,
+ * run by core's chat loop. Each stdin line is a user turn; the reply streams as it is
+ * generated. When keep-firewall runs, the model is offered the built-in tools and its
+ * calls go through the firewall in the workspace of `--user`; a call that needs
+ * approval waits, printing how an admin grants it, until a person decides.
  */
-export async function chat(context: CliContext, model: string, io: ChatIo = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<CommandResult> {
-  const token = readCredentialText(context.credentialsDir, 'token.inference-chat');
-  const endpoint = endpointOf(context.stateDir, 'keep-inference');
-  const history: Message[] = [];
+export async function chat(context: CliContext, model: string, user: string | undefined, io: ChatIo = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<CommandResult> {
+  const inference: ServiceTarget = { endpoint: endpointOf(context.stateDir, 'keep-inference'), token: readCredentialText(context.credentialsDir, 'token.inference-chat') };
+  const firewall = firewallTarget(context);
+  const session = `cli-${randomBytes(8).toString('hex')}`;
+  const workspaceUser = user ?? defaultUser();
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(workspaceUser)) throw new KeepError('usage.invalid', `--user must be 1-64 lowercase letters, digits, _ or -, got ${workspaceUser}`);
+  const history: ChatMessage[] = [];
+  const tools: ToolLog[] = [];
   const interactive = (io.input as { isTTY?: boolean }).isTTY === true && !context.json;
+  const say = (text: string): void => {
+    if (!context.json) io.output.write(text);
+  };
   const lines = createInterface({ input: io.input, terminal: false });
   let failures = 0;
-  if (interactive) io.output.write(`chatting with ${model}; Ctrl-D ends\n> `);
+  if (interactive) io.output.write(`chatting with ${model}${firewall ? ` (tools in the workspace of ${workspaceUser})` : ''}; Ctrl-D ends\n> `);
   for await (const line of lines) {
     if (line.trim() === '') continue;
     history.push({ role: 'user', content: line });
-    const reply = await streamReply(endpoint, token, model, history, (text) => {
-      if (!context.json) io.output.write(text);
+    const onEvent = (event: ChatLoopEvent): void => {
+      if (event.type === 'token') say(event.text);
+      if (event.type === 'tool_call') tools.push({ tool: event.tool, arguments: event.arguments, decision: 'pending', code: '' });
+      if (event.type === 'decision') {
+        Object.assign(tools.at(-1) ?? {}, { decision: event.decision, code: event.code });
+        say(`\n[tool ${tools.at(-1)?.tool ?? '?'}: ${event.decision} (${event.code})]\n`);
+      }
+      if (event.type === 'approval_required') {
+        Object.assign(tools.at(-1) ?? {}, { approvalId: event.approvalId });
+        io.errors.write(`keepctl: ${event.tool} ${JSON.stringify(event.args)} waits for approval ${event.approvalId}; an admin grants it with \`keepctl approvals grant ${event.approvalId}\`\n`);
+      }
+    };
+    const result = await runChatLoop({
+      inference, firewall, model, messages: history, caller: `chat:${session}`, session, user: workspaceUser, onEvent,
+      awaitApproval: (request) => pollApproval(firewall, request),
     });
-    if (reply.error) {
+    if (result.reason === 'error') {
       failures++;
       history.pop();
-      io.errors.write(`keepctl: ${reply.error.message ?? 'the model failed'} (${reply.error.code ?? 'inference.generation_failed'})\n`);
+      io.errors.write(`keepctl: ${result.error?.message ?? 'the model failed'} (${result.error?.code ?? 'inference.generation_failed'})\n`);
     } else {
-      history.push(reply.message);
-      if (!context.json) io.output.write('\n');
+      history.push(...result.added);
+      say('\n');
     }
     if (interactive) io.output.write('> ');
   }
-  return { exitCode: EXIT_OK, json: { ok: failures === 0, model, messages: history, failures }, text: '' };
+  return { exitCode: EXIT_OK, json: { ok: failures === 0, model, session, user: workspaceUser, messages: history, tools, failures }, text: '' };
 }
 
-interface Reply {
-  message: Message;
-  error?: { message?: string; code?: string };
-}
-
-function streamReply(endpoint: string, token: string, model: string, messages: Message[], write: (text: string) => void): Promise<Reply> {
-  const address = parseListenAddress(endpoint);
-  const body = Buffer.from(JSON.stringify({ model, messages, stream: true }));
-  const target = address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port };
-  return new Promise((resolve, reject) => {
-    const req = request({
-      ...target, method: 'POST', path: '/v1/chat/completions',
-      headers: { host: 'localhost', authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(body.length) },
-    }, (res) => {
-      if (res.statusCode !== 200) {
-        readAll(res).then((text) => resolve({ message: { role: 'assistant', content: null }, error: problemOf(text, res.statusCode ?? 0) }), reject);
-        return;
-      }
-      let content = '';
-      const calls: unknown[] = [];
-      let error: Reply['error'];
-      let buffered = '';
-      res.setEncoding('utf8');
-      res.on('data', (data: string) => {
-        buffered += data;
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) !== -1) {
-          const event = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
-          let chunk: Chunk;
-          try {
-            chunk = JSON.parse(event.slice(6)) as Chunk;
-          } catch {
-            error = { message: 'keep-inference sent a malformed event', code: 'http.upstream_error' };
-            continue;
-          }
-          if (chunk.error) error = chunk.error;
-          const delta = chunk.choices?.[0]?.delta;
-          if (delta?.content) {
-            content += delta.content;
-            write(delta.content);
-          }
-          for (const call of delta?.tool_calls ?? []) {
-            calls.push({ ...call, type: 'function' });
-            write(`[tool call: ${call.function?.name ?? '?'} ${call.function?.arguments ?? ''}]`);
-          }
-        }
-      });
-      res.on('end', () => {
-        const message: Message = { role: 'assistant', content: content === '' && calls.length > 0 ? null : content, ...(calls.length > 0 ? { tool_calls: calls } : {}) };
-        resolve(error ? { message, error } : { message });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new KeepError('http.upstream_unreachable', `Cannot reach keep-inference at ${endpoint}: ${error.code ?? error.message}`, { status: 502 }));
-    });
-    req.end(body);
-  });
-}
-
-function readAll(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text)).on('error', reject);
-  });
-}
-
-function problemOf(text: string, status: number): { message: string; code: string } {
+/** The firewall when it runs (dev: listed in endpoints.json; appliance: its socket) and keepctl holds the caller token. */
+function firewallTarget(context: CliContext): ServiceTarget | null {
+  const endpoints = readEndpoints(context.stateDir);
+  const endpoint = endpoints === null ? applianceEndpoint('keep-firewall') : endpoints['keep-firewall'];
+  if (endpoint === undefined) return null;
   try {
-    const problem = JSON.parse(text) as { detail?: string; code?: string };
-    return { message: problem.detail ?? `keep-inference answered ${status}`, code: problem.code ?? 'http.upstream_error' };
+    return { endpoint, token: readCredentialText(context.credentialsDir, 'token.firewall-caller') };
   } catch {
-    return { message: `keep-inference answered ${status}`, code: 'http.upstream_error' };
+    return null;
+  }
+}
+
+function defaultUser(): string {
+  const name = userInfo().username.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return name === '' ? 'admin' : name;
+}
+
+/** Polls the approval with the caller token until a person decided or it expired. */
+async function pollApproval(firewall: ServiceTarget | null, request: ApprovalRequest): Promise<'granted' | 'denied' | 'expired'> {
+  if (firewall === null) return 'denied';
+  for (;;) {
+    const reply = await callService(firewall.endpoint, { path: `/v1/approvals/${request.approvalId}`, token: firewall.token, timeoutMs: 10_000 }).catch(() => null);
+    const status = (reply?.body as { approval?: { status?: string } } | undefined)?.approval?.status;
+    if (status === 'granted') return 'granted';
+    if (status === 'denied' || status === 'used') return 'denied';
+    if (status === 'expired' || Date.now() > request.expiresAt) return 'expired';
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

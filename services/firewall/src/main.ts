@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  parseListenAddress, readEndpoints, readEnv, readHexKey, runService, storePath, systemClock, applianceEndpoint, readCredentialText,
+} from '@keep/core';
+import { createFirewallApp } from './app.js';
+import { AlwaysAllowStore } from './approvals/always-allow-store.js';
+import { APPROVAL_MIGRATIONS } from './approvals/approval-schema.js';
+import { ApprovalStore } from './approvals/approval-store.js';
+import { firewallConfigSchema } from './config.js';
+import { RateCounters } from './decide/rate-counters.js';
+import { loadPolicy } from './policy/load-policy.js';
+import { PolicyHolder } from './policy/policy-holder.js';
+
+const SELF = 'service:keep-firewall';
+
+/** keep-firewall: tool policy, decisions, approvals and the tool executor. */
+async function main(): Promise<void> {
+  const env = readEnv();
+  const { config } = loadConfig({ service: 'firewall', schema: firewallConfigSchema, env });
+  const log = createLogger({ service: 'keep-firewall', level: config.logLevel });
+  const credentials = credentialsDirOf(config);
+  const policyFile = config.policyFile ?? join(env.configDir ?? '/etc/keep', 'policy', 'tools.yaml');
+  const policy = new PolicyHolder(loadPolicy(policyFile), systemClock());
+  const vaultDir = config.vaultDir ?? join(config.stateDir, 'vault');
+  mkdirSync(join(vaultDir, 'workspaces'), { recursive: true, mode: 0o750 });
+
+  const store = openStore(storePath(config.stateDir));
+  migrate(store, 'audit', AUDIT_MIGRATIONS);
+  migrate(store, 'firewall', APPROVAL_MIGRATIONS);
+  const audit = new AuditWriter({ store, service: 'firewall', macKey: readHexKey(credentials, 'mac.firewall'), clock: systemClock });
+  let draining = false;
+  const app = createFirewallApp({
+    allowedHosts: config.allowedHosts, bodyLimitBytes: config.bodyLimitBytes,
+    store, audit, policy, vaultDir, clock: systemClock, log,
+    approvals: new ApprovalStore(store), alwaysAllow: new AlwaysAllowStore(store), rate: new RateCounters(),
+    limits: { maxOutputBytes: config.maxOutputBytes, maxReadBytes: config.maxReadBytes, maxEntries: config.maxEntries, timeoutMs: config.toolTimeoutMs },
+    airlock: {
+      // Read per call: the airlock may start after the firewall, or not run at all.
+      endpoint: () => {
+        const endpoints = readEndpoints(config.stateDir);
+        return endpoints === null ? applianceEndpoint('keep-airlock') : endpoints['keep-airlock'] ?? null;
+      },
+      token: () => {
+        try {
+          return readCredentialText(credentials, 'token.airlock-fetch');
+        } catch {
+          return null;
+        }
+      },
+      timeoutMs: config.toolTimeoutMs,
+      maxBodyBytes: config.maxOutputBytes,
+    },
+    tokens: loadTokenDigests(credentials, 'keep-firewall'),
+    isDraining: () => draining,
+  });
+  const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
+  await audit.append({ actor: SELF, action: 'service.start', decision: 'info', details: { endpoint, policyFile, policySha256: policy.current.sha256, vaultDir } });
+  if (!policy.current.present) log.warn('No tool policy file: every tool call is denied', { policyFile });
+  runService({
+    service: 'keep-firewall', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
+    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+    startDraining: () => {
+      draining = true;
+    },
+    alive: () => void store.prepare('SELECT 1').get(),
+    onStop: async () => {
+      await audit.append({ actor: SELF, action: 'service.stop', decision: 'info' });
+      await audit.close();
+      store.close();
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
+  process.stderr.write(`keep-firewall: cannot start: ${detail}\n`);
+  process.exit(1);
+});
