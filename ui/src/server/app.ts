@@ -2,9 +2,11 @@ import type { Express } from 'express';
 import { createServiceApp, type AuditWriter, type Clock, type Logger, type Store } from '@keep/core';
 import { loadSession, requireCsrf } from './auth/session-middleware.js';
 import type { ChatHistory } from './chat/chat-history.js';
+import type { PendingApprovals } from './chat/pending-approvals.js';
 import type { UiConfig } from './config.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { airlockRoutes } from './routes/airlock-routes.js';
+import { approvalRoutes } from './routes/approval-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
 import { clientRoutes } from './routes/client-routes.js';
 import { FILES_PATH, fileRoutes } from './routes/file-routes.js';
@@ -19,6 +21,8 @@ export interface UiAppDeps {
   audit: AuditWriter;
   upstream: Upstream;
   chats: ChatHistory;
+  /** Tool calls of running chat turns that wait for their person's answer. */
+  approvals: PendingApprovals;
   clock: Clock;
   log: Logger;
   clientDir: string;
@@ -65,7 +69,7 @@ export function createUiApp(deps: UiAppDeps): Express {
         res.set('Cache-Control', 'no-store');
         next();
       }, session, requireCsrf);
-      for (const routes of [sessionRoutes, accountRoutes, modelRoutes, chatRoutes, fileRoutes, securityRoutes, airlockRoutes]) app.use('/api', routes(deps));
+      for (const routes of [sessionRoutes, accountRoutes, modelRoutes, chatRoutes, approvalRoutes, fileRoutes, securityRoutes, airlockRoutes]) app.use('/api', routes(deps));
       app.use(clientRoutes(deps.clientDir));
     },
   });

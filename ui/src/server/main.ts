@@ -7,6 +7,7 @@ import {
 } from '@keep/core';
 import { createUiApp } from './app.js';
 import { ChatHistory } from './chat/chat-history.js';
+import { PendingApprovals } from './chat/pending-approvals.js';
 import { uiConfigSchema } from './config.js';
 import { accountCount } from './store/accounts.js';
 import { UI_MIGRATIONS } from './store/ui-schema.js';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     config, store, audit, log, clock: systemClock, vaultDir, setupCodeFile,
     upstream: new Upstream(config.stateDir, loadServiceTokens(credentials)),
     chats: new ChatHistory(vaultDir),
+    approvals: new PendingApprovals(),
     clientDir: CLIENT_DIR,
     configDir: env.configDir ?? '/etc/keep',
     isDraining: () => draining,

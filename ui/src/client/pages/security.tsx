@@ -4,6 +4,7 @@ import { DecisionChart } from '../parts/decision-chart';
 import { DECISIONS } from '../parts/decision-buckets';
 import { ErrorLine } from '../parts/notice';
 import { AirlockCard } from '../parts/airlock-card';
+import { FirewallCard } from '../parts/firewall-card';
 
 interface AuditEvent { seq: number; time: string; service: string; actor: string; action: string; target: string; decision: string; reason: string }
 interface Head { last: { seq: number; hash: string; time: number } | null; head: { seq?: number; signedAt?: number } | null }
@@ -69,6 +70,7 @@ export function SecurityPage(props: { user: User; onAuthLost: (e: unknown) => vo
         </div>
       </div>
       <AirlockCard user={props.user} />
+      <FirewallCard user={props.user} running={health.some((s) => s.name === 'keep-firewall' && s.status === 'ready')} />
       <div class="card">
         <h2>Decisions over time</h2>
         <DecisionChart events={chartEvents} />

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { isKeepError, parseInput } from '@keep/core';
+import { parseInput, runChatLoop, type ChatLoopEvent, type ChatMessage as LoopMessage } from '@keep/core';
 import type { UiAppDeps } from '../app.js';
-import { accountOf, actorOf, requireSignedIn } from '../auth/session-middleware.js';
-import { SseLines, deltaText } from '../chat/sse-lines.js';
-import { readJsonReply } from '../upstream/upstream.js';
+import { accountOf, actorOf, requireSignedIn, sessionOf } from '../auth/session-middleware.js';
+import type { ToolRecord } from '../chat/chat-history.js';
+import { recordToolEvent } from '../chat/record-tool-event.js';
 
 const sendBody = z.strictObject({
   chatId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
@@ -13,9 +13,12 @@ const sendBody = z.strictObject({
 });
 
 /**
- * Chat: the promoted models to pick from, each person's history, and one turn streamed
- * from keep-inference as NDJSON lines (`chat`, `delta`…, `done` or `error`). Closing the
- * request (the stop button) aborts the engine's answer and keeps what had arrived.
+ * Chat: the promoted models to pick from, each person's history, and one turn run by
+ * core's chat loop (keep-inference for the answer, keep-firewall for every tool call),
+ * streamed to the page as NDJSON lines: `chat`, then `delta`, `tool_call`, `decision`,
+ * `approval_required`, `tool_result`, and `done` or `error`. A call waiting for approval
+ * waits for the person whose chat it is. Closing the request (the stop button) stops
+ * the stream, withdraws the turn's pending approvals, and keeps what had arrived.
  */
 export function chatRoutes(deps: UiAppDeps): Router {
   const router = Router();
@@ -49,49 +52,55 @@ export function chatRoutes(deps: UiAppDeps): Router {
   router.post('/chat', requireSignedIn, async (req, res) => {
     const body = parseInput(sendBody, req.body);
     const username = user(res);
+    const sessionRef = sessionOf(res)!.idSha256.slice(0, 16);
     const now = deps.clock();
     const chat = body.chatId ? deps.chats.read(username, body.chatId) : deps.chats.create(body.model, body.content, now);
     chat.model = body.model;
     chat.messages.push({ role: 'user', content: body.content, at: now });
     chat.updatedAt = now;
     deps.chats.save(username, chat);
+    const history: LoopMessage[] = chat.messages.map((m) => (m.role === 'user' ? { role: 'user', content: m.content } : { role: 'assistant', content: m.content }));
 
-    const abort = new AbortController();
+    let stopped = false;
     let finished = false;
     res.on('close', () => {
-      if (!finished) abort.abort();
-    });
-    const upstream = await deps.upstream.open('keep-inference', 'inference:chat', {
-      method: 'POST', path: '/v1/chat/completions', signal: abort.signal,
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ model: body.model, stream: true, max_tokens: 512, messages: chat.messages.map((m) => ({ role: m.role, content: m.content })) }),
-    });
-    if (upstream.statusCode !== 200) {
-      await readJsonReply(upstream, 'keep-inference');
-      return;
-    }
-    res.status(200).set({ 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
-    const line = (value: unknown): void => void res.write(`${JSON.stringify(value)}\n`);
-    line({ type: 'chat', chatId: chat.id, title: chat.title });
-    const lines = new SseLines();
-    let answer = '';
-    let stopped = false;
-    try {
-      for await (const chunk of upstream as AsyncIterable<Buffer>) {
-        for (const payload of lines.push(chunk.toString('utf8'))) {
-          const text = deltaText(payload);
-          if (text) {
-            answer += text;
-            line({ type: 'delta', content: text });
-          }
-        }
+      if (finished) return;
+      stopped = true;
+      // Withdraw what this turn still waits on, here and at the firewall, so nothing is left to grant.
+      for (const id of deps.approvals.idsOfChat(chat.id)) {
+        deps.approvals.settle(id, 'denied');
+        deps.upstream.call('keep-firewall', 'firewall:grantor', { method: 'POST', path: `/v1/approvals/${id}/deny`, body: { principal: actorOf(res) } })
+          .catch((error: unknown) => deps.log.warn('Cannot withdraw an approval', { id, error }));
       }
-    } catch (error) {
-      if (abort.signal.aborted) stopped = true;
-      else line({ type: 'error', code: isKeepError(error) ? error.code : 'http.upstream_error', detail: 'The answer stream broke off' });
-    }
-    if (abort.signal.aborted) stopped = true;
-    chat.messages.push({ role: 'assistant', content: answer, at: deps.clock(), ...(stopped ? { stopped: true } : {}) });
+    });
+    res.status(200).set({ 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    const line = (value: unknown): void => {
+      if (!stopped) res.write(`${JSON.stringify(value)}\n`);
+    };
+    line({ type: 'chat', chatId: chat.id, title: chat.title });
+    let answer = '';
+    const tools: ToolRecord[] = [];
+    const onEvent = (event: ChatLoopEvent): void => {
+      if (stopped) return;
+      if (event.type === 'token') {
+        answer += event.text;
+        line({ type: 'delta', content: event.text });
+      } else if (event.type === 'done') {
+        if (event.error) line({ type: 'error', code: event.error.code, detail: event.error.message });
+      } else {
+        recordToolEvent(tools, event);
+        line(event);
+      }
+    };
+    await runChatLoop({
+      inference: deps.upstream.target('keep-inference', 'inference:chat'),
+      firewall: deps.upstream.target('keep-firewall', 'firewall:caller'),
+      model: body.model, messages: history, maxTokens: 512,
+      caller: `chat:${sessionRef}`, session: sessionRef, user: username,
+      onEvent,
+      awaitApproval: (request) => (stopped ? Promise.resolve('denied') : deps.approvals.wait(request.approvalId, { username, chatId: chat.id }, request.expiresAt, deps.clock())),
+    });
+    chat.messages.push({ role: 'assistant', content: answer, at: deps.clock(), ...(tools.length > 0 ? { tools } : {}), ...(stopped ? { stopped: true } : {}) });
     chat.updatedAt = deps.clock();
     deps.chats.save(username, chat);
     finished = true;

@@ -9,6 +9,7 @@ import {
 } from '@keep/core';
 import { createUiApp } from '../app.js';
 import { ChatHistory } from '../chat/chat-history.js';
+import { PendingApprovals } from '../chat/pending-approvals.js';
 import { uiConfigSchema, type UiConfig } from '../config.js';
 import { UI_MIGRATIONS } from '../store/ui-schema.js';
 import { Upstream } from '../upstream/upstream.js';
@@ -48,7 +49,7 @@ export async function startUi(overrides: Partial<Record<keyof UiConfig, unknown>
   const open = async (): Promise<number> => {
     const app = createUiApp({
       config, store, audit, clock: () => clock.now, log: createLogger({ service: 'keep-ui', level: 'error' }),
-      upstream: new Upstream(dir, loadServiceTokens(credentials)), chats: new ChatHistory(join(dir, 'vault')),
+      upstream: new Upstream(dir, loadServiceTokens(credentials)), chats: new ChatHistory(join(dir, 'vault')), approvals: new PendingApprovals(),
       clientDir, vaultDir: join(dir, 'vault'), configDir: join(dir, 'config'), setupCodeFile: setupCodePath(dir), isDraining: () => false,
     });
     server = (await listen(app, { kind: 'tcp', host: '127.0.0.1', port: 0 })).server;

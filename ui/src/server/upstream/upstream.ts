@@ -14,6 +14,11 @@ export class Upstream {
     return endpointOf(this.stateDir, service);
   }
 
+  /** Endpoint and token for core code that calls a service itself (the chat loop); stays in this process. */
+  target(service: string, scope: string): { endpoint: string; token: string } {
+    return { endpoint: this.endpoint(service), token: this.token(scope) };
+  }
+
   private token(scope: string): string {
     const token = this.tokens.get(scope);
     if (token === undefined) throw new KeepError('credential.missing', `keep-ui holds no ${scope} token`, { status: 500 });
