@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { REASON_TABLES } from '@keep/quarantine';
-import { GOLDEN_ANSWER_SCRIPT, buildScriptedGguf } from './models/index.js';
+import { GOLDEN_ANSWER_SCRIPT, TOOL_CALL_SCRIPT, buildScriptedGguf } from './models/index.js';
 import { pickle } from './corpus/models/pickle-bytes.js';
 import { startLauncher } from './helpers/dev-launcher.js';
 import { CHROMIUM, launchChromium } from './helpers/chromium.js';
@@ -13,6 +13,8 @@ import { REPO_ROOT } from './helpers/run-keepctl.js';
 const ARTIFACTS = join(REPO_ROOT, 'artifacts', 'ui');
 const ADMIN_PASS = 'a quiet harbour at dawn';
 const USER_PASS = 'seven tall lighthouses';
+/** A model that asks to write a file, which the shipped tool policy lets run only once a person approves. */
+const WRITE_FILE_SCRIPT = ['<tool_call>', '\n{"name": "write_file", "arguments": {"path": "answer.txt", "content": "42"}}\n', '</tool_call>'];
 const MEANING: Record<string, string> = Object.fromEntries(REASON_TABLES.flatMap((t) => Object.entries(t.reasons)));
 
 /** Every response the browser saw, headers and body, for the token and CSP checks at the end. */
@@ -39,7 +41,8 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     mkdirSync(join(stateDir, 'config', 'policy'), { recursive: true });
     writeFileSync(join(stateDir, 'config', 'policy', 'quarantine.yaml'), 'promotion:\n  mode: auto\n');
     // A first wait long enough that the retry below surely falls inside it on a loaded machine.
-    writeFileSync(join(stateDir, 'config', 'ui.yaml'), 'backoffBaseMs: 4000\n');
+    // Scripted models have a 2048-token context and the tool definitions take most of it.
+    writeFileSync(join(stateDir, 'config', 'ui.yaml'), 'backoffBaseMs: 4000\nchatMaxTokens: 128\n');
   });
   const browser = await launchChromium();
   const started = Date.now();
@@ -79,6 +82,12 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     await live.getByTestId('job-state').getByText('promoted').waitFor({ timeout: 30_000 });
     assert.match(await live.getByRole('list', { name: 'Scan stages' }).innerText(), /static: passed/);
     await page.getByTestId('models').getByRole('cell', { name: 'golden', exact: true }).waitFor();
+    for (const [file, script] of [['reader.gguf', TOOL_CALL_SCRIPT], ['writer.gguf', WRITE_FILE_SCRIPT]] as const) {
+      await page.getByLabel('Import a model file').setInputFiles({ name: file, mimeType: 'application/octet-stream', buffer: Buffer.from(buildScriptedGguf({ script })) });
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      await live.getByText(file).waitFor();
+      await live.getByTestId('job-state').getByText('promoted').waitFor({ timeout: 60_000 });
+    }
     await page.getByLabel('Import a model file').setInputFiles({ name: 'evil.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(pickle(2, 'os-system')) });
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await live.getByTestId('job-state').getByText('rejected').waitFor({ timeout: 60_000 });
@@ -110,6 +119,38 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     await page.getByRole('cell', { name: 'notes.txt', exact: true }).waitFor();
     assert.equal(readFileSync(join(dev.stateDir, 'vault', 'workspaces', 'owner', 'notes.txt'), 'utf8'), 'The answer is in the notes.\n');
     await shot(page, 'files');
+
+    // A tool call reads that file: the firewall's decision shows inline, then the file's text.
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    await page.getByLabel('Model').selectOption('reader');
+    await page.getByRole('textbox', { name: 'Message' }).fill('What do my notes say?');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const firstCall = page.getByTestId('tool-call').first();
+    await firstCall.getByTestId('tool-decision').getByText('allowed').waitFor({ timeout: 60_000 });
+    assert.match(await firstCall.innerText(), /read_file[\s\S]*notes\.txt/);
+    assert.equal(await firstCall.getByTestId('tool-result').textContent(), 'The answer is in the notes.\n');
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor({ timeout: 60_000 });
+
+    // A write waits for approval bound to its exact arguments, and runs once granted; stop ends the turn.
+    await page.getByRole('button', { name: 'New chat', exact: true }).click();
+    await page.getByLabel('Model').selectOption('writer');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Save the answer to a file');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const writeCall = page.getByTestId('tool-call').first();
+    await writeCall.getByRole('button', { name: 'Approve', exact: true }).waitFor({ timeout: 60_000 });
+    assert.deepEqual(JSON.parse(await writeCall.getByTestId('approval-args').textContent() ?? ''), { path: 'answer.txt', content: '42' });
+    assert.equal(existsSync(join(dev.stateDir, 'vault', 'workspaces', 'owner', 'answer.txt')), false, 'nothing runs before the grant');
+    await shot(page, 'chat-approval');
+    await writeCall.getByRole('button', { name: 'Approve', exact: true }).click();
+    await writeCall.getByTestId('tool-decision').getByText('allowed').waitFor({ timeout: 30_000 });
+    await writeCall.getByTestId('tool-result').waitFor({ state: 'attached' });
+    assert.equal(readFileSync(join(dev.stateDir, 'vault', 'workspaces', 'owner', 'answer.txt'), 'utf8'), '42');
+    // The scripted model asks again; this time the person stops the turn instead of answering.
+    await page.getByTestId('tool-call').nth(1).getByRole('button', { name: 'Approve', exact: true }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+    await page.getByText('stopped', { exact: true }).waitFor();
 
     // The dashboard verifies the audit chain.
     await page.getByRole('link', { name: 'Security' }).click();
