@@ -24,7 +24,7 @@ test('CSRF: every state change without the token, or with a wrong one, is 403', 
     assert.equal(noToken.status, 403);
     assert.equal(((await noToken.json()) as { code: string }).code, 'ui.csrf_invalid');
     assert.equal((await b.json('POST', '/api/setup', { code: ui.setupCode, username: 'owner', passphrase: PASSPHRASE })).status, 201);
-    for (const [method, path] of [['POST', '/api/signout'], ['POST', '/api/users'], ['DELETE', '/api/chats'], ['POST', '/api/files?name=a.txt'], ['POST', '/api/audit/verify'], ['POST', '/api/passphrase']] as const) {
+    for (const [method, path] of [['POST', '/api/signout'], ['POST', '/api/users'], ['DELETE', '/api/chats'], ['POST', '/api/files?name=a.txt'], ['POST', '/api/audit/verify'], ['POST', '/api/passphrase'], ['POST', '/api/approvals/ap1/grant'], ['POST', '/api/airlock']] as const) {
       for (const csrf of [null, 'wrong-token', '']) {
         const res = await b.request(method, path, { csrf });
         assert.equal(res.status, 403, `${method} ${path} with ${String(csrf)}`);

@@ -21,6 +21,8 @@ export interface UiFixture {
   base: string;
   port: number;
   setupCode: string;
+  /** The approvals running chat turns wait on. */
+  approvals: PendingApprovals;
   /** The test's clock: move it to expire sessions or end a backoff. */
   clock: { now: number };
   restart(): Promise<void>;
@@ -45,11 +47,12 @@ export async function startUi(overrides: Partial<Record<keyof UiConfig, unknown>
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'ui', UI_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'ui', macKey: readHexKey(credentials, 'mac.ui'), clock: () => clock.now });
+  const approvals = new PendingApprovals();
   let server: Server;
   const open = async (): Promise<number> => {
     const app = createUiApp({
       config, store, audit, clock: () => clock.now, log: createLogger({ service: 'keep-ui', level: 'error' }),
-      upstream: new Upstream(dir, loadServiceTokens(credentials)), chats: new ChatHistory(join(dir, 'vault')), approvals: new PendingApprovals(),
+      upstream: new Upstream(dir, loadServiceTokens(credentials)), chats: new ChatHistory(join(dir, 'vault')), approvals,
       clientDir, vaultDir: join(dir, 'vault'), configDir: join(dir, 'config'), setupCodeFile: setupCodePath(dir), isDraining: () => false,
     });
     server = (await listen(app, { kind: 'tcp', host: '127.0.0.1', port: 0 })).server;
@@ -60,7 +63,7 @@ export async function startUi(overrides: Partial<Record<keyof UiConfig, unknown>
     server.close(() => resolve());
   });
   const fixture: UiFixture = {
-    dir, store, clock, setupCode: code, port: 0, base: '',
+    dir, store, clock, approvals, setupCode: code, port: 0, base: '',
     restart: async () => {
       await close();
       fixture.port = await open();
