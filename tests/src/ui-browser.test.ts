@@ -160,6 +160,7 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     await page.getByLabel('Search').fill('ui.user_add');
     await page.getByRole('cell', { name: /ui\.user_add/ }).waitFor();
     await page.getByLabel('Search').fill('');
+    await page.getByRole('cell', { name: 'ui.audit_verify', exact: true }).first().waitFor();
     await shot(page, 'security');
 
     // Sign out; a wrong passphrase backs off with a wait shown; the right one then works.
@@ -197,6 +198,8 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     }
     const cookies = await browser.context.cookies(base);
     for (const cookie of cookies) assert.deepEqual([cookie.httpOnly, cookie.sameSite], [true, 'Strict'], cookie.name);
+    const uiErrors = dev.output().split('\n').filter((l) => l.includes('"service":"keep-ui"') && l.includes('"level":"error"'));
+    assert.deepEqual(uiErrors, [], 'keep-ui logged no error along the way');
     console.log(`browser flow: ${responses.length} responses checked, ${Math.round((Date.now() - started) / 1000)} s`);
   } catch (error) {
     // What the page showed when a step failed, for the CI log and artifacts/ui/failure.png.
