@@ -163,6 +163,20 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     await page.getByRole('cell', { name: 'ui.audit_verify', exact: true }).first().waitFor();
     await shot(page, 'security');
 
+    // The airlock: off by default; an admin switches it on (the models page then offers a pull) and off again.
+    if (existsSync(join(REPO_ROOT, 'services/airlock/dist/main.js'))) {
+      const airlock = page.getByTestId('airlock');
+      await airlock.getByText('Nothing leaves the box.').waitFor();
+      page.once('dialog', (dialog) => void dialog.accept());
+      await airlock.getByRole('button', { name: 'Turn the airlock on', exact: true }).click();
+      await airlock.getByRole('button', { name: 'Turn the airlock off', exact: true }).waitFor();
+      await page.getByRole('link', { name: 'Models' }).click();
+      await page.getByLabel('Pull through the airlock (https URL)').waitFor();
+      await page.getByRole('link', { name: 'Security' }).click();
+      await page.getByTestId('airlock').getByRole('button', { name: 'Turn the airlock off', exact: true }).click();
+      await page.getByTestId('airlock').getByText('Nothing leaves the box.').waitFor();
+    }
+
     // Sign out; a wrong passphrase backs off with a wait shown; the right one then works.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Keep' }).waitFor();
