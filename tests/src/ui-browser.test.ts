@@ -151,6 +151,11 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
     await page.getByText('stopped', { exact: true }).waitFor();
+    assert.equal(readdirSync(join(dev.stateDir, 'vault', 'chats', 'owner')).filter((f) => f.endsWith('.json')).length, 3, 'three conversations kept');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete all history', exact: true }).click();
+    await page.getByText('Your conversations are kept here').waitFor();
+    assert.deepEqual(readdirSync(join(dev.stateDir, 'vault', 'chats', 'owner')).filter((f) => f.endsWith('.json')), [], 'history deleted');
 
     // The dashboard verifies the audit chain.
     await page.getByRole('link', { name: 'Security' }).click();
