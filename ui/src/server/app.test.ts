@@ -79,7 +79,8 @@ test('cookies are HttpOnly, SameSite=Strict, Path=/, and not Secure over plain l
 test('the strict CSP is on every page and error', async () => {
   const ui = await startUi();
   try {
-    for (const path of ['/', '/index.html', '/assets/app.js', '/api/session', '/api/files', '/nowhere', '/health']) {
+    assert.equal((await fetch(`${ui.base}/assets/missing.js`)).status, 404, 'a missing asset is a 404, not an error');
+    for (const path of ['/', '/index.html', '/assets/app.js', '/assets/missing.js', '/api/session', '/api/files', '/nowhere', '/health']) {
       const res = await fetch(`${ui.base}${path}`);
       const csp = res.headers.get('content-security-policy') ?? '';
       assert.match(csp, /default-src 'none'/, path);

@@ -8,7 +8,7 @@ import express, { Router } from 'express';
  */
 export function clientRoutes(clientDir: string): Router {
   const router = Router();
-  router.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
+  router.use('/assets', express.static(join(clientDir, 'assets'), { index: false, immutable: true, maxAge: '365d' }));
   router.get(['/', '/index.html'], (_req, res, next) => {
     const index = join(clientDir, 'index.html');
     if (!existsSync(index)) {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseInput } from '@keep/core';
+import { KeepError, parseInput } from '@keep/core';
 import type { UiAppDeps } from '../app.js';
 import { accountOf, actorOf, requireSignedIn } from '../auth/session-middleware.js';
 import { deleteWorkspaceFile, listWorkspace, usedBytes, workspaceDir, writeWorkspaceFile } from '../files/workspace.js';
@@ -21,6 +21,7 @@ export function fileRoutes(deps: UiAppDeps): Router {
 
   router.post('/files', requireSignedIn, async (req, res) => {
     const { name } = parseInput(nameQuery, req.query, 'Query');
+    if (!req.is('application/octet-stream')) throw new KeepError('http.unsupported_media_type', 'A file upload must be application/octet-stream', { status: 415 });
     const file = await writeWorkspaceFile(dirOf(res), name, req as AsyncIterable<Buffer>, deps.config.workspaceQuotaBytes);
     await deps.audit.append({ actor: actorOf(res), action: 'ui.file_upload', target: `workspace:${accountOf(res)!.username}/${file.name}`, decision: 'info', reason: 'ok', details: { bytes: file.size } });
     res.status(201).json({ file });

@@ -74,6 +74,7 @@ export function modelRoutes(deps: UiAppDeps): Router {
   /** A model upload streamed straight to the quarantine (admins only): nothing is buffered here. */
   router.post('/uploads', requireAdmin, async (req, res) => {
     const { name } = parseInput(uploadQuery, req.query, 'Query');
+    if (!req.is('application/octet-stream')) throw new KeepError('http.unsupported_media_type', 'A model upload must be application/octet-stream', { status: 415 });
     const length = Number(req.get('content-length') ?? Number.NaN);
     if (!Number.isSafeInteger(length) || length <= 0) throw new KeepError('http.bad_request', 'An upload needs a Content-Length', { status: 411 });
     if (length > deps.config.maxModelUploadBytes) throw new KeepError('quarantine.upload_too_large', `Upload of ${length} bytes is over the ${deps.config.maxModelUploadBytes}-byte limit`, { status: 413 });

@@ -2,15 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { setupCodePath } from '@keep/core';
-import { Browser, PASSPHRASE, startUi, type UiFixture } from '../testdata/ui-fixture.js';
-
-async function setUp(ui: UiFixture): Promise<Browser> {
-  const admin = new Browser(ui);
-  await admin.json('GET', '/api/session');
-  const done = await admin.json('POST', '/api/setup', { code: ui.setupCode, username: 'owner', passphrase: PASSPHRASE });
-  assert.equal(done.status, 201, JSON.stringify(done.body));
-  return admin;
-}
+import { Browser, PASSPHRASE, signedInAdmin as setUp, startUi, type UiFixture } from '../testdata/ui-fixture.js';
 
 const actions = (ui: UiFixture): { action: string; decision: string; reason: string; actor: string }[] =>
   ui.store.prepare("SELECT action, decision, reason, actor FROM audit_log WHERE service = 'ui' ORDER BY seq").all() as never;

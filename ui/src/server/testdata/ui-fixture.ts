@@ -112,3 +112,12 @@ export class Browser {
 }
 
 export const PASSPHRASE = 'a long enough passphrase for tests';
+
+/** A browser that created the first admin (`owner`) with the setup code and is signed in. */
+export async function signedInAdmin(ui: UiFixture): Promise<Browser> {
+  const admin = new Browser(ui);
+  await admin.json('GET', '/api/session');
+  const done = await admin.json('POST', '/api/setup', { code: ui.setupCode, username: 'owner', passphrase: PASSPHRASE });
+  if (done.status !== 201) throw new Error(`setup failed: ${JSON.stringify(done.body)}`);
+  return admin;
+}
