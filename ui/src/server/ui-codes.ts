@@ -15,7 +15,6 @@ export const UI_CODES = {
   'ui.file_not_found': 'No such file in the workspace',
   'ui.quota_exceeded': 'The workspace would go over its quota',
   'ui.chat_not_found': 'No such conversation',
-  'ui.model_not_available': 'That model is not promoted and active',
 } as const;
 
 export type UiCode = keyof typeof UI_CODES;
