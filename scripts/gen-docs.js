@@ -10,7 +10,7 @@ import { registryConfigSchema } from '@keep/registry';
 import { REASON_TABLES, quarantineConfigSchema, quarantinePolicySchema } from '@keep/quarantine';
 import { inferenceConfigSchema } from '@keep/inference';
 import { firewallConfigSchema, toolsPolicySchema, toolPolicySchema } from '@keep/firewall';
-
+import { DEFAULT_NFT_INPUT, firstbootConfigSchema, renderNftRuleset } from '@keep/firstboot';
 import { uiConfigSchema } from '@keep/ui';
 
 // One line per config or policy file.
@@ -23,7 +23,7 @@ const SCHEMAS = [
   { unit: 'keep-firewall', service: 'firewall', schema: firewallConfigSchema },
   { unit: 'keep-firewall tool policy (also `keepctl firewall check --policy`)', service: 'policy/tools', schema: toolsPolicySchema },
   { unit: 'keep-firewall tool policy, each entry of `tools`', service: 'policy/tools', schema: toolPolicySchema },
-
+  { unit: 'keep-firstboot', service: 'firstboot', schema: firstbootConfigSchema },
   { unit: 'keep-ui', service: 'ui', schema: uiConfigSchema },
 ];
 
@@ -46,6 +46,7 @@ function reasonsReference() {
 const OUTPUTS = [
   { file: '../docs/config.md', text: configReference(SCHEMAS) },
   { file: '../docs/reasons.md', text: reasonsReference() },
+  { file: '../os-overlay/etc/nftables/keep.nft', text: renderNftRuleset(DEFAULT_NFT_INPUT) },
 ];
 
 let stale = false;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isKeepError, loadMacKeys, loadSigningKey, publicKeyOf, verifyAudit } from '@keep/core';
 import {
-  DEFAULT_POLICY_FILE, decideApproval, decideToolCall, gatherFacts, handleToolCall, runBuiltinTool, type ToolCall,
+  DEFAULT_POLICY_FILE, auditExpiredApprovals, decideApproval, decideToolCall, gatherFacts, handleToolCall, runBuiltinTool, type ToolCall,
 } from '@keep/firewall';
 import { ATTACKS, LEGITIMATE, placeArgs, type CorpusCall } from './corpus/firewall-corpus.js';
 import { createFirewallFixture, type FirewallFixture } from './helpers/firewall-fixture.js';
@@ -101,6 +101,9 @@ test('approvals: bound to the exact arguments and session, single use, never gra
     await assert.rejects(decideApproval(fixture.deps, { id: late.approval?.id as string, outcome: 'granted', principal: 'user:alice', scope: 'firewall:grantor' }),
       (e: unknown) => isKeepError(e) && e.code === 'approval.expired');
     assert.equal((await handleToolCall(fixture.deps, write('third', { approval: late.approval?.id as string }))).code, 'approval.expired');
+    // Expiries nobody asked about are recorded by the sweep, once each.
+    assert.equal(await auditExpiredApprovals(fixture.store, fixture.deps.audit, fixture.deps.clock()), 2);
+    assert.equal(await auditExpiredApprovals(fixture.store, fixture.deps.audit, fixture.deps.clock()), 0);
     await fixture.deps.audit.flush();
     const reasons = new Set(fixture.store.prepare("SELECT reason FROM audit_log WHERE service = 'firewall'").pluck().all() as string[]);
     for (const code of ['approval.required', 'approval.self_grant', 'approval.granted', 'approval.args_changed', 'approval.used', 'approval.expired']) assert.ok(reasons.has(code), code);

@@ -42,8 +42,7 @@ test('the web UI in Chromium: setup, people, model import to chat, files, reject
     // The behaviour stage has its own tests; here it would only add seconds to each of three scans.
     writeFileSync(join(stateDir, 'config', 'policy', 'quarantine.yaml'), 'promotion:\n  mode: auto\nbehaviour:\n  enabled: false\n');
     // A first wait long enough that the retry below surely falls inside it on a loaded machine.
-    // Scripted models have a 2048-token context and the tool definitions take most of it.
-    writeFileSync(join(stateDir, 'config', 'ui.yaml'), 'backoffBaseMs: 4000\nchatMaxTokens: 128\n');
+    writeFileSync(join(stateDir, 'config', 'ui.yaml'), 'backoffBaseMs: 4000\n');
   });
   const browser = await launchChromium();
   const started = Date.now();

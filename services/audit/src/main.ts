@@ -5,6 +5,7 @@ import {
   loadSigningKey, loadTokenDigests, migrate, openStore, parseListenAddress, publicKeyOf, readEnv, readHexKey,
   runService, storePath, systemClock, KeepError,
 } from '@keep/core';
+import { drainAuditQueue } from '@keep/core';
 import { auditConfigSchema } from './config.js';
 import { Checkpointer } from './checkpointer.js';
 import { createAuditApp } from './app.js';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   const signingKey = loadSigningKey(credentials);
   const audit = new AuditWriter({ store, service: 'audit', macKey: readHexKey(credentials, 'mac.audit'), clock: systemClock });
+  // Events queued before any service ran (firstboot) enter the chain with the first one to start.
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   const checkpointer = new Checkpointer({
     store, signingKey, headFile, clock: systemClock, log, everyRows: config.checkpointEveryRows, everyMs: config.checkpointEveryMs,
   });

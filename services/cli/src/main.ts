@@ -6,6 +6,11 @@ const USAGE = `usage: keepctl [--json] [--state DIR] [--credentials DIR] COMMAND
 
 commands:
   status                               health and readiness of every service
+  doctor [--skip CHECK,...] [--ruleset PATH] [--vault DIR]
+                                       the live appliance against the design: units
+                                       active and sandboxed, nftables ruleset, vault,
+                                       credentials, audit chain; each finding with its
+                                       fix (exit 1 on any finding; run as root)
   audit verify [--db PATH] [--head PATH]
                                        verify the whole audit chain (exit 1 if invalid)
   audit tail [--db PATH] [-n N]        the newest N audit events (default 20)
@@ -41,6 +46,9 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     allowPositionals: true,
     strict: true,
     options: {
+      skip: { type: 'string' },
+      ruleset: { type: 'string' },
+      vault: { type: 'string' },
       json: { type: 'boolean' },
       state: { type: 'string' },
       credentials: { type: 'string' },
@@ -67,6 +75,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
   // Commands load on demand: `keepctl scan` must not pay for the store and HTTP modules.
   const context = async () => (await import('./cli-context.js')).cliContext(values);
   switch (command) {
+    case 'doctor':
+      return { result: await (await import('./commands/doctor.js')).doctor(await context(), values), json };
     case 'status':
       return { result: await (await import('./commands/status.js')).status(await context()), json };
     case 'audit verify':

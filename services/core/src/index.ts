@@ -48,3 +48,4 @@ export { generateSetupCode, normalizeSetupCode, setupCodeDigest, setupCodeMatche
 export { runChatLoop, type ChatLoopOptions, type ChatLoopResult, type ApprovalRequest, type ServiceTarget } from './chat/run-chat-loop.js';
 export { streamCompletion, type StreamedReply } from './chat/stream-completion.js';
 export { BUILTIN_TOOL_DEFINITIONS, type ChatMessage, type ChatToolCall, type ChatToolDefinition, type ChatLoopEvent, type ToolCallAnswer } from './chat/chat-types.js';
+export { AUDIT_QUEUE_FILE, auditQueuePath, queueAuditEvents, drainAuditQueue, type DrainResult, type QueueAuditOptions } from './audit/audit-queue.js';

@@ -18,3 +18,4 @@ export { DEFAULT_POLICY_FILE } from './policy/default-policy-file.js';
 export { decideApproval, revokeApproval, type GrantRequest } from './approvals/grant-approval.js';
 export { runBuiltinTool, type ToolResult, type ExecutorLimits } from './exec/run-builtin-tool.js';
 export { openInWorkspace } from './exec/open-in-workspace.js';
+export { auditExpiredApprovals } from './approvals/expire-approvals.js';

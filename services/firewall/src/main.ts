@@ -4,10 +4,12 @@ import {
   AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
   parseListenAddress, readEndpoints, readEnv, readHexKey, runService, storePath, systemClock, applianceEndpoint, readCredentialText,
 } from '@keep/core';
+import { drainAuditQueue } from '@keep/core';
 import { createFirewallApp } from './app.js';
 import { AlwaysAllowStore } from './approvals/always-allow-store.js';
 import { APPROVAL_MIGRATIONS } from './approvals/approval-schema.js';
 import { ApprovalStore } from './approvals/approval-store.js';
+import { auditExpiredApprovals } from './approvals/expire-approvals.js';
 import { firewallConfigSchema } from './config.js';
 import { RateCounters } from './decide/rate-counters.js';
 import { loadPolicy } from './policy/load-policy.js';
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'firewall', APPROVAL_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'firewall', macKey: readHexKey(credentials, 'mac.firewall'), clock: systemClock });
+  // Events queued before any service ran (firstboot) enter the chain with the first one to start.
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   let draining = false;
   const app = createFirewallApp({
     allowedHosts: config.allowedHosts, bodyLimitBytes: config.bodyLimitBytes,
@@ -55,6 +59,11 @@ async function main(): Promise<void> {
     tokens: loadTokenDigests(credentials, 'keep-firewall'),
     isDraining: () => draining,
   });
+  // Expiries nobody asked about still reach the chain, within a minute.
+  const sweeper = setInterval(() => {
+    auditExpiredApprovals(store, audit, systemClock()).catch((error: unknown) => log.error('Cannot audit expired approvals', { error }));
+  }, 60_000);
+  sweeper.unref();
   const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
   await audit.append({ actor: SELF, action: 'service.start', decision: 'info', details: { endpoint, policyFile, policySha256: policy.current.sha256, vaultDir } });
   if (!policy.current.present) log.warn('No tool policy file: every tool call is denied', { policyFile });
@@ -63,6 +72,7 @@ async function main(): Promise<void> {
     notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
     startDraining: () => {
       draining = true;
+      clearInterval(sweeper);
     },
     alive: () => void store.prepare('SELECT 1').get(),
     onStop: async () => {

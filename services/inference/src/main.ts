@@ -3,6 +3,7 @@ import {
   AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests,
   migrate, openStore, parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
+import { drainAuditQueue } from '@keep/core';
 import { inferenceConfigSchema } from './config.js';
 import { GenerationQueue } from './generation-queue.js';
 import { ModelHost } from './model-host.js';
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const store = openStore(storePath(config.stateDir));
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'inference', macKey: readHexKey(credentials, 'mac.inference'), clock: systemClock });
+  // Events queued before any service ran (firstboot) enter the chain with the first one to start.
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   // Prebuilt CPU binaries only: nothing is compiled or downloaded at run time.
   const llama = await getLlama({
     build: 'never', gpu: config.gpu, logLevel: LlamaLogLevel.warn,

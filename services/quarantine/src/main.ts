@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import {
-  AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
   parseListenAddress, readCredentialText, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
+import { drainAuditQueue } from '@keep/core';
 import { createQuarantineApp } from './app.js';
 import { quarantineConfigSchema } from './config.js';
 import { InboxWatcher } from './jobs/inbox-watcher.js';
@@ -31,8 +32,12 @@ async function main(): Promise<void> {
   ensureQuarantineDirs(paths);
 
   const store = openStore(storePath(config.stateDir));
+  // The chain's tables too: under systemd the quarantine may start before keep-audit (migrations are idempotent).
+  migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'quarantine', JOB_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'quarantine', macKey: readHexKey(credentials, 'mac.quarantine'), clock: systemClock });
+  // Events queued before any service ran (firstboot) enter the chain with the first one to start.
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   const jobs = new JobStore(store, systemClock);
   const events = new JobEvents();
   const quarantine = new Quarantine({

@@ -2,6 +2,7 @@ import {
   AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
   parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
 } from '@keep/core';
+import { drainAuditQueue } from '@keep/core';
 import { createRegistryApp } from './app.js';
 import { CATALOG_MIGRATIONS } from './catalog/catalog-schema.js';
 import { findModel } from './catalog/model-catalog.js';
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'registry', CATALOG_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'registry', macKey: readHexKey(credentials, 'mac.registry'), clock: systemClock });
+  // Events queued before any service ran (firstboot) enter the chain with the first one to start.
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   const verifier = new ModelVerifier({ store, audit, clock: systemClock, log });
   // Before listening: a crash mid-promotion or mid-delete leaves debris only this clears.
   const recovery = recoverModels(paths.modelsDir, listModelHashes(store));

@@ -18,8 +18,8 @@ export const uiConfigSchema = serviceConfig('ui', {
     .describe('Bytes each user\'s workspace may hold'),
   maxModelUploadBytes: z.number().int().min(MiB).max(1024 * GiB).default(256 * GiB)
     .describe('Largest model an admin may upload through the UI (the quarantine has its own limit too)'),
-  chatMaxTokens: z.number().int().min(16).max(131_072).default(512)
-    .describe('Longest answer (tokens) asked of the model per chat round; prompt plus this must fit the model\'s context'),
+  chatMaxTokens: z.number().int().min(16).max(131_072).optional()
+    .describe('Longest answer (tokens) asked of the model per chat round; unset, keep-inference\'s default shrunk to the room the prompt leaves'),
   backoffBaseMs: z.number().int().min(100).max(60_000).default(1000)
     .describe('Wait after the first failed sign-in of an account; doubles with each further failure'),
   backoffCapMs: z.number().int().min(1000).max(300_000).default(30_000)

@@ -40,4 +40,12 @@ export const APPROVAL_MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'expiry audited',
+    up: (db) => {
+      // Set once the expiry of an approval nobody used is in the audit chain.
+      db.exec('ALTER TABLE firewall_approvals ADD COLUMN expiry_audited_at INTEGER');
+    },
+  },
 ];

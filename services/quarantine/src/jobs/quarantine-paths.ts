@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -32,9 +32,21 @@ export function quarantinePaths(stateDir: string): QuarantinePaths {
 /** Creates what is missing; in the appliance tmpfiles.d already made them with the right owners. */
 export function ensureQuarantineDirs(paths: QuarantinePaths): void {
   mkdirSync(paths.root, { recursive: true, mode: 0o750 });
-  mkdirSync(paths.inbox, { recursive: true, mode: 0o2770 });
-  mkdirSync(paths.partial, { recursive: true, mode: 0o2770 });
+  ensureSetgidDir(paths.inbox);
+  ensureSetgidDir(paths.partial);
   for (const dir of [paths.jobs, paths.rejected, paths.staging]) mkdirSync(dir, { recursive: true, mode: 0o750 });
+}
+
+/**
+ * A 2770 directory, made only when missing: Node's recursive mkdir with the setgid
+ * bit in its mode fails with EPERM on an existing directory the caller does not own
+ * (the appliance's inbox, root:keep-import from tmpfiles), and mkdir(2) drops that
+ * bit anyway, so it is set afterwards.
+ */
+function ensureSetgidDir(path: string): void {
+  if (existsSync(path)) return;
+  mkdirSync(path, { recursive: true, mode: 0o770 });
+  chmodSync(path, 0o2770);
 }
 
 /** Inbox names a job may carry: no dots first (hidden, `.partial`), no separators, no control characters. */

@@ -95,7 +95,8 @@ export function chatRoutes(deps: UiAppDeps): Router {
     await runChatLoop({
       inference: deps.upstream.target('keep-inference', 'inference:chat'),
       firewall: deps.upstream.target('keep-firewall', 'firewall:caller'),
-      model: body.model, messages: history, maxTokens: deps.config.chatMaxTokens,
+      model: body.model, messages: history,
+      ...(deps.config.chatMaxTokens === undefined ? {} : { maxTokens: deps.config.chatMaxTokens }),
       caller: `chat:${sessionRef}`, session: sessionRef, user: username,
       onEvent,
       awaitApproval: (request) => (stopped ? Promise.resolve('denied') : deps.approvals.wait(request.approvalId, { username, chatId: chat.id }, request.expiresAt, deps.clock())),
