@@ -12,6 +12,7 @@ import { inferenceConfigSchema } from '@keep/inference';
 import { AIRLOCK_CODES, airlockConfigSchema, airlockPolicySchema } from '@keep/airlock';
 import { firewallConfigSchema, toolsPolicySchema, toolPolicySchema } from '@keep/firewall';
 import { DEFAULT_NFT_INPUT, firstbootConfigSchema, renderNftRuleset } from '@keep/firstboot';
+import { uiConfigSchema } from '@keep/ui';
 
 // One line per config or policy file.
 const SCHEMAS = [
@@ -26,6 +27,7 @@ const SCHEMAS = [
   { unit: 'keep-firewall tool policy (also `keepctl firewall check --policy`)', service: 'policy/tools', schema: toolsPolicySchema },
   { unit: 'keep-firewall tool policy, each entry of `tools`', service: 'policy/tools', schema: toolPolicySchema },
   { unit: 'keep-firstboot', service: 'firstboot', schema: firstbootConfigSchema },
+  { unit: 'keep-ui', service: 'ui', schema: uiConfigSchema },
 ];
 
 function reasonsReference() {

@@ -17,6 +17,7 @@ test('the dev launcher starts every built service, keepctl sees them ready, Ctrl
     const built = SERVICES.filter((s) => existsSync(join(REPO_ROOT, s.main))).map((s) => [s.name, true]);
     assert.ok(built.length >= 5, 'audit, registry, quarantine, airlock and inference at least');
     assert.deepEqual(services.map((s) => [s.service, s.ready]), built);
+    if (built.some(([name]) => name === 'keep-ui')) assert.match(dev.output(), /setup code: [0-9A-Z]{5}(-[0-9A-Z]{5}){3}\n/, 'no admin yet: the launcher shows a setup code');
 
     const admin = readFileSync(join(dev.stateDir, 'credentials', 'token.audit-admin'), 'utf8').trim();
     const endpoint = dev.endpoints['keep-audit'] as string;
