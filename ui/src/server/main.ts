@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, migrate, openStore,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, drainAuditQueue, createNotifier, listen, loadConfig, migrate, openStore,
   parseListenAddress, readEnv, readHexKey, runService, setupCodePath, storePath, systemClock,
 } from '@keep/core';
 import { createUiApp } from './app.js';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   migrate(store, 'audit', AUDIT_MIGRATIONS);
   migrate(store, 'ui', UI_MIGRATIONS);
   const audit = new AuditWriter({ store, service: 'ui', macKey: readHexKey(credentials, 'mac.ui'), clock: systemClock });
+  await drainAuditQueue({ stateDir: config.stateDir, store, audit });
   const vaultDir = config.vaultDir ?? join(config.stateDir, 'vault');
   const setupCodeFile = setupCodePath(config.stateDir);
   if (accountCount(store) === 0 && !existsSync(setupCodeFile)) log.warn('No account and no setup code: firstboot or the dev launcher writes one', { setupCodeFile });
