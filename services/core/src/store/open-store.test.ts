@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeepError } from '../errors.js';
@@ -19,6 +19,20 @@ test('openStore() opens in WAL with synchronous=FULL, a busy timeout and mode 06
   store.pragma('synchronous = NORMAL');
   assert.throws(() => assertSynchronousFull(store), (e: unknown) => e instanceof KeepError && e.code === 'store.unsafe_settings');
   store.close();
+});
+
+test('openStore() leaves the mode of a store someone else created alone, and reads and writes it', () => {
+  const file = path();
+  writeFileSync(file, '', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  const store = openStore(file);
+  store.exec('CREATE TABLE t (v TEXT)');
+  store.prepare('INSERT INTO t VALUES (?)').run('x');
+  store.close();
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const again = openStore(file);
+  assert.equal(again.prepare('SELECT v FROM t').pluck().get(), 'x');
+  again.close();
 });
 
 const steps: Migration[] = [

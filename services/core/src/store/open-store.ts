@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, existsSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync } from 'node:fs';
 import { KeepError, messageOf } from '../errors.js';
 
 export type Store = Database.Database;
@@ -17,7 +17,7 @@ export interface OpenStoreOptions {
  * processes can share the file, and foreign keys on. New files get mode 0660.
  */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
-  const created = !existsSync(path);
+  if (!(options.readonly ?? false)) createShared(path);
   let db: Store;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -33,12 +33,32 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     db.pragma('synchronous = FULL');
     assertSynchronousFull(db, path);
     db.pragma('foreign_keys = ON');
-    if (created && !options.readonly) chmodSync(path, 0o660);
   } catch (error) {
     db.close();
     throw error;
   }
   return db;
+}
+
+/**
+ * Creates the store file, if no one has, with mode 0660 before SQLite sees it. Services
+ * of different users start together: had SQLite created it, the first would own a file
+ * the others open read-only (or fail to chmod) until it set the mode. An empty file is a
+ * new database to SQLite, and its -wal and -shm files take the file's mode.
+ */
+function createShared(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o660);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new KeepError('io.failed', `Cannot create store ${path}: ${messageOf(error)}`, { status: 500, cause: error });
+  }
+  try {
+    fchmodSync(fd, 0o660); // the umask may have taken bits open() asked for
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** synchronous=FULL is the setting the durability promise rests on: refuse anything else. */
