@@ -85,7 +85,8 @@ async function main(): Promise<void> {
     context.sha256 = await hashWholeFile(context);
   }
   // The worker's own peak memory, next to the limit it runs under: what sizing `workerMemoryMiB` needs.
-  evidence['worker'] = { maxRssKiB: process.resourceUsage().maxRSS };
+  // Its uid too: in the appliance a keep-scan@ DynamicUser, never keep-quarantine's (the boot test checks).
+  evidence['worker'] = { maxRssKiB: process.resourceUsage().maxRSS, uid: process.getuid?.() ?? -1 };
   channel.close(`${JSON.stringify({ t: 'result', format: context.format, sha256: context.sha256 ?? '', size, reasons, stages, evidence } satisfies WorkerResult)}\n`);
 }
 
