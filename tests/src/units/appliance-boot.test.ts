@@ -200,8 +200,9 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       assert.match(status, /^NoNewPrivs:\s+1$/m);
       assert.match(status, /^Seccomp:\s+2$/m);
       const isolation = file('scan-isolation.txt');
-      assert.match(isolation, /\/var\/lib\/keep:\nquarantine\n\n/, `only quarantine/ in the worker's /var/lib/keep:\n${isolation}`);
-      assert.match(isolation, /\/etc\/keep:\ncat: /, `the worker's /etc/keep is empty:\n${isolation}`);
+      // ls -A lists /etc/keep first, then /var/lib/keep.
+      assert.match(isolation, /\/var\/lib\/keep:\nquarantine\ncat: /, `only quarantine/ in the worker's /var/lib/keep:\n${isolation}`);
+      assert.match(isolation, /\/etc\/keep:\n\n\/proc\//, `the worker's /etc/keep is empty:\n${isolation}`);
       assert.match(isolation, /keep\.db: No such file or directory/, isolation);
       assert.match(isolation, /mac\.audit: No such file or directory/, isolation);
       assert.match(isolation, /\/run\/keep'?: (Permission denied|No such file or directory)/, isolation);

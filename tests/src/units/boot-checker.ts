@@ -177,17 +177,19 @@ setpriv --reuid=keep-registry --regid=keep --init-groups node ${TEST_DIR}/scan-p
 # seen from outside, and what its uid and groups reach inside its mount namespace.
 setpriv --reuid=keep-quarantine --regid=keep --init-groups node ${TEST_DIR}/scan-probe.cjs hold > $O/scan-hold.txt 2>&1 &
 HOLD=$!
+worker_pid() { for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q -- '--connection --jobs-dir=' && { basename $p; return; }; done; echo 0; }
 i=0; WPID=0
 while [ $i -lt 60 ]; do
-  U=$(systemctl list-units --plain --no-legend 'keep-scan@*' | awk '{print $1}' | head -n 1)
-  [ -n "$U" ] && WPID=$(systemctl show -P MainPID "$U") && [ "$WPID" != 0 ] && break
+  WPID=$(worker_pid)
+  [ "$WPID" != 0 ] && break
   sleep 0.25; i=$((i+1))
 done
+note "held keep-scan@ worker pid $WPID after $i waits"
 systemctl list-units --plain --no-legend 'keep-scan@*' > $O/scan-units.txt 2>&1
 id -u keep-quarantine > $O/uid-keep-quarantine.txt
 getent group keep-scan | cut -d: -f3 > $O/gid-keep-scan.txt
 grep -E '^(Uid|Gid|Groups|CapEff|NoNewPrivs|Seccomp):' /proc/$WPID/status > $O/scan-status.txt 2>&1
-WUID=$(awk '/^Uid:/{print $2}' /proc/$WPID/status)
+WUID=$(grep '^Uid:' /proc/$WPID/status | cut -f2)
 # PrivateUsers= maps the worker's own uid 1:1; as root we enter only its mount namespace, then drop to its uid and groups.
 as_worker() { nsenter -t $WPID -m setpriv --reuid=$WUID --regid=$WUID --groups=$(cat $O/gid-keep-scan.txt) "$@"; }
 {

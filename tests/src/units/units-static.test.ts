@@ -154,11 +154,11 @@ test('keep-scan@ has no credential, no state, no network; keep-firstboot runs on
   assert.deepEqual(scanValue('PrivateNetwork'), ['yes']);
   assert.deepEqual(scanValue('ReadWritePaths'), []);
   assert.ok(scanValue('TemporaryFileSystem').some((v) => v.includes('/var/lib/keep:ro')), 'the store is hidden');
-  // Only the jobs dir comes back, read-only, reached through group keep-scan; the protocol is on fd 0 alone.
+  // Only the jobs dir comes back, read-only, reached through group keep-scan; the protocol is on the connection (fd 3) alone.
   assert.deepEqual(scanValue('BindReadOnlyPaths'), ['/var/lib/keep/quarantine/jobs']);
   assert.deepEqual(scanValue('BindPaths'), []);
   assert.deepEqual(scanValue('SupplementaryGroups'), ['keep-scan']);
-  assert.deepEqual([scanValue('StandardInput'), scanValue('StandardOutput')], [['socket'], ['journal']]);
+  assert.deepEqual([scanValue('StandardInput'), scanValue('StandardOutput')], [['null'], ['journal']]);
   assert.match(scanValue('ExecStart')[0] ?? '', / --connection --jobs-dir=\/var\/lib\/keep\/quarantine\/jobs$/);
   assert.ok(scanValue('MemoryMax').length === 1 && scanValue('RuntimeMaxSec').length === 1);
   const socket = unitEntries(join(UNIT_DIR, 'keep-scan.socket'));

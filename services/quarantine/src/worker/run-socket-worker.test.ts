@@ -19,8 +19,9 @@ const BENIGN = buildGguf({ tensors: [{ name: 't', type: 'F32', dims: [8], data: 
 
 /**
  * keep-scan.socket with Accept=yes, as systemd does it: per connection, the worker
- * starts with the connection as fd 0 and its stdout elsewhere (here a pipe the test
- * drains, in the unit the journal). `stdoutIsConnection` reproduces a unit that got it wrong.
+ * starts with the connection as fd 3 and LISTEN_FDS=1, stdin on /dev/null and stdout
+ * elsewhere (here a pipe the test drains, in the unit the journal).
+ * `stdoutIsConnection` reproduces a unit that got it wrong.
  */
 async function withSocketUnit(fn: (ctx: { socketPath: string; jobs: string; workers: ChildProcess[] }) => Promise<void>, options: { stdoutIsConnection?: boolean } = {}): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'keep-scan-sock-'));
@@ -30,7 +31,7 @@ async function withSocketUnit(fn: (ctx: { socketPath: string; jobs: string; work
   const workers: ChildProcess[] = [];
   const server: Server = createServer({ pauseOnConnect: true }, (connection: Socket) => {
     const worker = spawn(process.execPath, [WORKER_MAIN, '--connection', `--jobs-dir=${jobs}`], {
-      env: {}, cwd: '/', stdio: [connection, options.stdoutIsConnection ? connection : 'pipe', 'pipe'],
+      env: { LISTEN_FDS: '1' }, cwd: '/', stdio: ['ignore', options.stdoutIsConnection ? connection : 'pipe', 'pipe', connection],
     });
     worker.stdout?.resume();
     worker.stderr?.resume();

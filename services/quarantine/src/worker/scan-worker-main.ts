@@ -6,13 +6,13 @@
  * Two ways to run it:
  * - as keep-quarantine's child (`run-scan-worker.ts`): the job line on stdin, the
  *   file as fd 3, the answer on stdout;
- * - in a `keep-scan@` unit (`--connection --jobs-dir=DIR`): fd 0 is the connection
- *   from keep-quarantine (`StandardInput=socket`), carrying the job line in and the
+ * - in a `keep-scan@` unit (`--connection --jobs-dir=DIR`): the connection from
+ *   keep-quarantine is fd 3 (socket activation), carrying the job line in and the
  *   answer out; the job names its file below DIR, which the worker opens itself
- *   (`openJobFile`). fd 1 must not be the connection: the unit sends stdout to the
+ *   (`openJobFile`). No standard stream is the connection: stdout goes to the
  *   journal, so whatever native code prints (llama.cpp writes to fd 1 directly, past
  *   any `console.log` rerouting) can never corrupt the protocol. A worker that finds
- *   fd 1 is the connection refuses to run.
+ *   fd 0 or fd 1 is the connection refuses to run.
  */
 import { createHash } from 'node:crypto';
 import { fstatSync } from 'node:fs';
@@ -27,6 +27,8 @@ import { openJobFile } from './open-job-file.js';
 import { workerJobSchema, type StageReport, type WorkerProgress, type WorkerResult } from './worker-protocol.js';
 
 const FILE_FD = 3;
+/** sd_listen_fds' first descriptor: the connection in a `keep-scan@` unit. */
+const CONNECTION_FD = 3;
 const MAX_JOB_BYTES = 2 * 1024 * 1024;
 const HASH_CHUNK = 16 * 1024 * 1024;
 
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     if (job.file === undefined) throw new Error('the job names no file');
     file = await openJobFile(job.file.path, job.file.size, jobsDir);
   } else if (process.argv.includes('--connection')) {
-    throw new Error('--connection needs --jobs-dir: there is no fd 3 in a keep-scan@ unit');
+    throw new Error('--connection needs --jobs-dir: fd 3 is the connection, not the file');
   } else {
     file = await openReadable(FILE_FD);
   }
@@ -100,16 +102,29 @@ function stdioChannel(): Channel {
 }
 
 /**
- * `keep-scan@` mode: fd 0 is the connection, both ways. Refuses to run when fd 1 is
- * that same connection (a unit with `StandardOutput=socket`), since native code
- * printing there would corrupt the answer.
+ * `keep-scan@` mode: the connection is fd 3, passed by keep-scan.socket (`Accept=yes`,
+ * `LISTEN_FDS=1`); stdin is /dev/null and stdout/stderr the journal. Not fd 0: Node
+ * opens its own stream on fd 0 the moment any module touches `process.stdin` (an ESM
+ * `import process from 'node:process'` does), and two streams on one descriptor fail
+ * with EEXIST. Refuses to run when fd 0 or fd 1 is the connection too (a unit with
+ * `StandardInput=socket` or `StandardOutput=socket`): native code printing there would
+ * corrupt the answer.
  */
 function connectionChannel(): Channel {
-  const input = fstatSync(0);
-  const output = fstatSync(1);
-  if (!input.isSocket()) throw new Error('--connection: fd 0 is not a socket');
-  if (output.dev === input.dev && output.ino === input.ino) throw new Error('--connection: stdout is the connection too; the unit must send stdout elsewhere (StandardOutput=journal)');
-  const socket = new Socket({ fd: 0, readable: true, writable: true });
+  const listenPid = process.env['LISTEN_PID'];
+  if (process.env['LISTEN_FDS'] !== '1' || (listenPid !== undefined && listenPid !== String(process.pid))) {
+    throw new Error('--connection: no connection passed (LISTEN_FDS=1 for this process)');
+  }
+  delete process.env['LISTEN_FDS'];
+  delete process.env['LISTEN_PID'];
+  delete process.env['LISTEN_FDNAMES'];
+  const connection = fstatSync(CONNECTION_FD);
+  if (!connection.isSocket()) throw new Error(`--connection: fd ${CONNECTION_FD} is not a socket`);
+  for (const fd of [0, 1]) {
+    const other = fstatSync(fd);
+    if (other.dev === connection.dev && other.ino === connection.ino) throw new Error(`--connection: fd ${fd} is the connection too; the unit must keep standard streams off it (StandardOutput=journal)`);
+  }
+  const socket = new Socket({ fd: CONNECTION_FD, readable: true, writable: true });
   return {
     input: socket,
     write: (line) => socket.write(line),
