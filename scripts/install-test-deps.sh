@@ -4,10 +4,16 @@
 set -euo pipefail
 
 DEBIAN_PACKAGES=(systemd-container nftables cryptsetup-bin)
+# the airlock's network tests and bench: namespaces, a test CA, squid as the CONNECT baseline
+DEBIAN_PACKAGES+=(iproute2 openssl squid)
 FEDORA_PACKAGES=(systemd-container nftables cryptsetup)
+FEDORA_PACKAGES+=(iproute openssl squid)
 # firstboot's test: a file-backed LUKS2 vault bound with clevis to a software TPM2.
 DEBIAN_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks clevis-tpm2 e2fsprogs)
 FEDORA_PACKAGES+=(swtpm swtpm-tools tpm2-tools clevis clevis-luks e2fsprogs)
+# The web UI's browser tests drive the distribution's Chromium (playwright-core never downloads one).
+DEBIAN_PACKAGES+=(chromium)
+FEDORA_PACKAGES+=(chromium)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # The appliance boot test (tests/src/units): ip for its veth reachability probe.

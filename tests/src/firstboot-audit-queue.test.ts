@@ -1,27 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditQueuePath, ensureCredentials, loadMacKeys, loadSigningKey, openStore, publicKeyOf, queueAuditEvents, verifyAudit } from '@keep/core';
-import { REPO_ROOT } from './helpers/run-keepctl.js';
+import { forkService } from './helpers/fork-service.js';
 
 /** Starts a real keep-registry on a state dir, waits until it serves, then stops it. */
 async function runRegistryOnce(stateDir: string): Promise<void> {
-  const child = fork(join(REPO_ROOT, 'services/registry/dist/main.js'), [], {
-    env: { PATH: process.env['PATH'], KEEP_STATE_DIR: stateDir, KEEP_CREDENTIALS_DIR: join(stateDir, 'credentials'), KEEP_CONFIG_DIR: join(stateDir, 'config'), KEEP_LISTEN: 'tcp:127.0.0.1:0', KEEP_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`keep-registry exited with ${code} before ready: ${stderr}`)));
-    child.on('message', (message: { type?: string }) => message.type === 'keep.ready' && resolve());
-  });
-  child.kill('SIGTERM');
-  await exited;
+  const registry = await forkService('services/registry/dist/main.js', { stateDir }, { KEEP_LOG_LEVEL: 'error' });
+  await registry.stop();
 }
 
 test('events firstboot queued enter the chain once, MACed by the first service to open the store', async (t) => {

@@ -3,14 +3,13 @@
  * credentials, a config file, and registry catalog rows written straight into the
  * store (the registry service is not needed to hold a catalog).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCredentials, migrate, openStore, storePath } from '@keep/core';
 import { CATALOG_MIGRATIONS, insertModel } from '@keep/registry';
-import { REPO_ROOT } from './helpers/run-keepctl.js';
+import { forkService, type ForkedService } from './helpers/fork-service.js';
 
 export interface InferenceState {
   stateDir: string;
@@ -66,47 +65,8 @@ export function withStore<T>(stateDir: string, use: (store: ReturnType<typeof op
   }
 }
 
-export interface RunningInference {
-  child: ChildProcess;
-  endpoint: string;
-  baseUrl: string;
-  output: () => string;
-  stop: () => Promise<number | null>;
-}
+export type RunningInference = ForkedService;
 
 export function startInference(state: InferenceState): Promise<RunningInference> {
-  const child = fork(join(REPO_ROOT, 'services/inference/dist/main.js'), [], {
-    env: {
-      PATH: process.env['PATH'], KEEP_STATE_DIR: state.stateDir, KEEP_CONFIG_DIR: state.configDir,
-      KEEP_CREDENTIALS_DIR: state.credentialsDir, KEEP_LISTEN: 'tcp:127.0.0.1:0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`keep-inference did not come up: ${output}`));
-    }, 30_000);
-    const early = (code: number | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`keep-inference exited with ${code}: ${output}`));
-    };
-    child.once('exit', early);
-    child.on('message', (message: { type?: string; endpoint?: string }) => {
-      if (message.type !== 'keep.ready' || message.endpoint === undefined) return;
-      clearTimeout(timer);
-      child.removeListener('exit', early);
-      resolve({
-        child, endpoint: message.endpoint, baseUrl: `http://${message.endpoint.replace(/^tcp:/, '')}`, output: () => output,
-        stop: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    });
-  });
+  return forkService('services/inference/dist/main.js', state);
 }

@@ -1,33 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callService, ensureCredentials } from '@keep/core';
 import { buildLlamaGguf } from './models/index.js';
-import { REPO_ROOT } from './helpers/run-keepctl.js';
+import { forkService, type ForkedService } from './helpers/fork-service.js';
 import { readToken, sha256Hex, stageModel, stagingDirOf, tensorsOf } from './helpers/registry-promotion.js';
 
 const ROUNDS = 10;
 
-interface Registry { child: ChildProcess; endpoint: string; exited: Promise<void> }
+type Registry = ForkedService;
 
 /** keep-registry alone, as its own child (the launcher would stop everything when one service dies). */
 function startRegistry(stateDir: string): Promise<Registry> {
-  const child = fork(join(REPO_ROOT, 'services/registry/dist/main.js'), [], {
-    env: { PATH: process.env['PATH'], KEEP_STATE_DIR: stateDir, KEEP_CREDENTIALS_DIR: join(stateDir, 'credentials'), KEEP_CONFIG_DIR: join(stateDir, 'config'), KEEP_LISTEN: 'tcp:127.0.0.1:0', KEEP_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`keep-registry exited with ${code} before ready: ${stderr}`)));
-    child.on('message', (message: { type?: string; endpoint?: string }) => {
-      if (message.type === 'keep.ready' && message.endpoint) resolve({ child, endpoint: message.endpoint, exited });
-    });
-  });
+  return forkService('services/registry/dist/main.js', { stateDir }, { KEEP_LOG_LEVEL: 'error' });
 }
 
 async function promoteTimed(registry: Registry, token: string, request: Record<string, unknown>): Promise<number> {

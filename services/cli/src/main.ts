@@ -37,6 +37,12 @@ commands:
   approvals grant ID | revoke ID       grant a pending approval as the admin, or deny it
                                        (revoke withdraws an unused grant)
   policy reload                        the firewall re-reads its tool policy (audited)
+  airlock check URL [--policy PATH] [--allow HOST[/PREFIX]]... [--resolve HOST=IP[,IP...]]...
+                                       decide one URL offline, as if the airlock were on
+                                       (exit 0 allow, 1 deny)
+  airlock enable | disable | status    the egress switch (audited) and its state
+  pull URL [--name NAME]               download a model through the airlock into the
+                                       quarantine, with progress (exit 1 if it failed)
 
 exit codes: 0 ok, 1 negative verdict, 2 usage or I/O error`;
 
@@ -59,6 +65,10 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       signature: { type: 'string' },
       all: { type: 'boolean' },
       reason: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      resolve: { type: 'string', multiple: true },
+      method: { type: 'string' },
+      name: { type: 'string' },
       workspace: { type: 'string' },
       session: { type: 'string' },
       status: { type: 'string' },
@@ -67,8 +77,8 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
     },
   });
   const json = values.json ?? false;
-  const command = ['scan', 'chat', 'import'].includes(positionals[0] ?? '') ? positionals[0] as string
-    : ['models', 'approvals', 'firewall', 'policy'].includes(positionals[0] ?? '') ? `${positionals[0]} ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
+  const command = ['scan', 'chat', 'import', 'pull'].includes(positionals[0] ?? '') ? positionals[0] as string
+    : ['models', 'approvals', 'firewall', 'policy', 'airlock'].includes(positionals[0] ?? '') ? `${positionals[0]} ${positionals[1] ?? ''}`.trim() : positionals.join(' ');
   if (values.help || command === '' || command === 'help') {
     return { result: { exitCode: values.help ? EXIT_OK : EXIT_ERROR, json: { usage: USAGE }, text: USAGE }, json };
   }
@@ -115,6 +125,22 @@ async function run(argv: string[]): Promise<{ result: CommandResult; json: boole
       return { result: await (await import('./commands/models-release.js')).modelsRelease(await context(), oneRef(positionals, 'release NAME')), json };
     case 'models rm':
       return { result: await (await import('./commands/models-rm.js')).modelsRm(await context(), oneRef(positionals, 'rm NAME')), json };
+    case 'airlock check': {
+      const [, , url, ...extra] = positionals;
+      if (url === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl airlock check URL [--policy PATH] [--allow HOST[/PREFIX]]... [--resolve HOST=IP[,IP...]]... [--json]');
+      return { result: (await import('./commands/airlock-check.js')).airlockCheck(url, values), json };
+    }
+    case 'airlock enable':
+    case 'airlock disable':
+    case 'airlock status': {
+      if (positionals.length > 2) throw new KeepError('usage.invalid', 'usage: keepctl airlock enable | disable | status');
+      return { result: await (await import('./commands/airlock-state.js')).airlockState(await context(), positionals[1] as 'enable' | 'disable' | 'status'), json };
+    }
+    case 'pull': {
+      const [, url, ...extra] = positionals;
+      if (url === undefined || extra.length > 0) throw new KeepError('usage.invalid', 'usage: keepctl pull URL [--name NAME] [--json]');
+      return { result: await (await import('./commands/pull.js')).pull(await context(), url, values.name), json };
+    }
     case 'firewall check':
       if (positionals.length > 2) throw new KeepError('usage.invalid', 'usage: keepctl firewall check [--policy PATH] [--workspace DIR] [--json] < call.json');
       return { result: (await import('./commands/firewall-check.js')).firewallCheck(values), json };

@@ -30,25 +30,32 @@ export function requestedMaxTokens(request: ChatCompletionRequest, limits: PlanL
 }
 
 /**
- * Renders the request through the model's own chat template and counts the prompt
- * in the model's tokens: over the cap, or leaving too little room in the context
- * for `max_tokens`, is refused rather than silently cut (node-llama-cpp would
- * otherwise shift the context and drop early messages).
+ * How many tokens the completion may take, or a refusal: a prompt over the cap, or a
+ * length the client asked for that the context cannot hold, is refused rather than
+ * silently cut (node-llama-cpp would otherwise shift the context and drop early
+ * messages). The default length shrinks to the room the context has left, as
+ * OpenAI's does, so long tool definitions still leave room for an answer.
  */
+export function completionBudget(request: ChatCompletionRequest, limits: PlanLimits, promptTokens: number, contextSize: number): number {
+  if (promptTokens > limits.promptTokensCap) {
+    throw inferenceError('inference.prompt_too_long', `Prompt is ${promptTokens} tokens, limit is ${limits.promptTokensCap}`, { promptTokens, limit: limits.promptTokensCap });
+  }
+  const asked = request.max_completion_tokens ?? request.max_tokens;
+  const room = contextSize - promptTokens;
+  const budget = asked === null || asked === undefined ? Math.min(limits.defaultMaxTokens, room) : requestedMaxTokens(request, limits);
+  if (budget < 1 || budget > room) {
+    throw inferenceError('inference.prompt_too_long', `Prompt of ${promptTokens} tokens plus max_tokens ${budget} exceeds the context of ${contextSize}`, { promptTokens, contextSize });
+  }
+  return budget;
+}
+
+/** Renders the request through the model's own chat template, counts the prompt in the model's tokens, and sets its budget. */
 export function planCompletion(loaded: LoadedModel, request: ChatCompletionRequest, limits: PlanLimits): CompletionPlan {
   const tools = request.tools ?? [];
   const history = renderChatHistory(request.messages, tools, request.tool_choice);
   const { contextText } = loaded.chatWrapper.generateContextState({ chatHistory: [...history, { type: 'model', response: [] }] });
   const promptTokens = contextText.tokenize(loaded.model.tokenizer).length;
-  const requested = requestedMaxTokens(request, limits);
-  if (promptTokens > limits.promptTokensCap) {
-    throw inferenceError('inference.prompt_too_long', `Prompt is ${promptTokens} tokens, limit is ${limits.promptTokensCap}`, { promptTokens, limit: limits.promptTokensCap });
-  }
-  if (promptTokens + requested > loaded.contextSize) {
-    throw inferenceError('inference.prompt_too_long', `Prompt of ${promptTokens} tokens plus max_tokens ${requested} exceeds the context of ${loaded.contextSize}`, {
-      promptTokens, contextSize: loaded.contextSize,
-    });
-  }
+  const requested = completionBudget(request, limits, promptTokens, loaded.contextSize);
   const stop = request.stop === null || request.stop === undefined ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
   return {
     history,

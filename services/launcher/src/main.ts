@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { ENDPOINTS_FILE, SERVICES, readEnv, writeEndpoints, type Endpoints } from '@keep/core';
 import { prepareDevState } from './prepare-state.js';
+import { prepareSetupCode } from './setup-code.js';
 import { launchService, stopService, type LaunchedService } from './launch-service.js';
 
 const REPO = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+
+  const setupCode = prepareSetupCode(state.stateDir);
 
   const endpoints: Endpoints = {};
   for (const entry of SERVICES) {
@@ -62,9 +65,16 @@ async function main(): Promise<void> {
       await stopAll(1);
     }
   }
-  writeEndpoints(state.stateDir, endpoints);
   const ui = endpoints['keep-ui'];
   say(ui ? `open the UI at http://${ui.replace(/^tcp:/, '')}/` : 'the web UI is not built yet; use `npx keepctl status`');
+  if (setupCode !== null && ui) {
+    say('no admin yet: create the first one in the UI with this one-time setup code');
+    say('');
+    say(`    setup code: ${setupCode}`);
+    say('');
+  }
+  // Last: whoever waits for endpoints.json (tests, scripts) has seen everything above.
+  writeEndpoints(state.stateDir, endpoints);
   say(`${running.length} services running; Ctrl-C stops them`);
 }
 

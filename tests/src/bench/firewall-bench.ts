@@ -4,10 +4,10 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openStore } from '@keep/core';
 import { decideToolCall, gatherFacts, type Facts, type ToolCall } from '@keep/firewall';
 import { BENCH_RULES, benchCalls, benchPolicy, benchWorkspace } from './firewall-bench-policy.js';
 import type { BenchOptions } from './run.js';
+import { commitFloor } from './commit-floor.js';
 
 const SERVER = fileURLToPath(new URL('./firewall-bench-server.js', import.meta.url));
 const TARGETS = { pureP99Us: 50, httpAddedP99DecisionMs: 1, httpAddedP99AuditMs: 3 };
@@ -86,25 +86,6 @@ export async function firewallBench({ small, log }: BenchOptions): Promise<Recor
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
-  }
-}
-
-/** What one durable commit costs on this disk, whatever Keep does: the floor under "+ durable audit". */
-function commitFloor(file: string, rows: number): { p50Ms: number; p99Ms: number } {
-  const db = openStore(file);
-  try {
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-    const ms: number[] = [];
-    for (let i = 0; i < rows; i++) {
-      const t0 = performance.now();
-      insert.run('x'.repeat(200));
-      ms.push(performance.now() - t0);
-    }
-    ms.sort((a, b) => a - b);
-    return { p50Ms: round(ms[Math.floor(rows * 0.5)] ?? 0, 3), p99Ms: round(ms[Math.floor(rows * 0.99)] ?? 0, 3) };
-  } finally {
-    db.close();
   }
 }
 

@@ -15,6 +15,7 @@ const BENCHES: Record<string, (options: BenchOptions) => Promise<Record<string, 
   audit: auditBench,
   scan: async (options) => (await import('./scan-bench.js')).scanBench(options),
   inference: async (options) => (await import('./inference-bench.js')).inferenceBench(options),
+  airlock: async (options) => (await import('./airlock-bench.js')).airlockBench(options),
   firewall: async (options) => (await import('./firewall-bench.js')).firewallBench(options),
 };
 

@@ -93,4 +93,4 @@ export const CANARY_TARGET: FuzzTarget = {
   },
 };
 
-export const FUZZ_TARGETS: ReadonlyMap<string, FuzzTarget> = new Map([GGUF_TARGET, SAFETENSORS_TARGET, CANARY_TARGET, (await import('./firewall-target.js')).FIREWALL_TARGET].map((t) => [t.name, t]));
+export const FUZZ_TARGETS: ReadonlyMap<string, FuzzTarget> = new Map([GGUF_TARGET, SAFETENSORS_TARGET, CANARY_TARGET, (await import('./firewall-target.js')).FIREWALL_TARGET, (await import('./airlock-target.js')).AIRLOCK_TARGET].map((t) => [t.name, t]));

@@ -3,18 +3,12 @@
  * `createInferenceState` (or any dev-shaped one): the shipped default tool policy in
  * `<config>/policy/tools.yaml` unless one is there, workspaces under `<state>/vault`.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_POLICY_FILE } from '@keep/firewall';
-import { REPO_ROOT } from './run-keepctl.js';
+import { forkService, type ForkedService } from './fork-service.js';
 
-export interface RunningFirewall {
-  child: ChildProcess;
-  endpoint: string;
-  output: () => string;
-  stop: () => Promise<number | null>;
-}
+export type RunningFirewall = ForkedService;
 
 export interface FirewallPlaces {
   stateDir: string;
@@ -28,40 +22,7 @@ export function startFirewall(places: FirewallPlaces): Promise<RunningFirewall> 
     mkdirSync(join(places.configDir, 'policy'), { recursive: true });
     copyFileSync(DEFAULT_POLICY_FILE, policy);
   }
-  const child = fork(join(REPO_ROOT, 'services/firewall/dist/main.js'), [], {
-    env: {
-      PATH: process.env['PATH'], KEEP_STATE_DIR: places.stateDir, KEEP_CONFIG_DIR: places.configDir,
-      KEEP_CREDENTIALS_DIR: places.credentialsDir, KEEP_LISTEN: 'tcp:127.0.0.1:0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`keep-firewall did not come up: ${output}`));
-    }, 30_000);
-    const early = (code: number | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`keep-firewall exited with ${code}: ${output}`));
-    };
-    child.once('exit', early);
-    child.on('message', (message: { type?: string; endpoint?: string }) => {
-      if (message.type !== 'keep.ready' || message.endpoint === undefined) return;
-      clearTimeout(timer);
-      child.removeListener('exit', early);
-      resolve({
-        child, endpoint: message.endpoint, output: () => output,
-        stop: async () => {
-          if (child.exitCode === null) child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    });
-  });
+  return forkService('services/firewall/dist/main.js', places);
 }
 
 /** A credential's text from a state dir's credentials folder. */

@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import { KeepError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { hostGuard } from './host-guard.js';
@@ -24,6 +24,8 @@ export interface ServiceAppOptions {
   routes: (app: Express) => void;
   /** Exact paths whose handlers stream an `application/octet-stream` body themselves (uploads). */
   streamedBodyPaths?: readonly string[];
+  /** Helmet's options when the defaults are not enough (keep-ui's strict CSP for a browser). */
+  helmet?: Readonly<HelmetOptions>;
 }
 
 /**
@@ -54,7 +56,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(helmet());
+  app.use(helmet(options.helmet));
   app.use(hostGuard(options.allowedHosts));
   app.use(onlyJsonBodies(new Set(options.streamedBodyPaths ?? [])));
   app.use(express.json({ limit: options.bodyLimitBytes, strict: true, type: 'application/json' }));

@@ -14,7 +14,13 @@ export interface UploadRouteDeps {
   maxBytes: () => number;
 }
 
-const uploadQuery = z.strictObject({ name: z.string().regex(SAFE_FILE_NAME, 'must be a plain file name') });
+const uploadQuery = z.strictObject({
+  name: z.string().regex(SAFE_FILE_NAME, 'must be a plain file name'),
+  // keep-airlock hands over its pulls here and names where the file came from; the
+  // source stage then applies the policy for airlock pulls (off unless an admin allows them).
+  source: z.enum(['upload', 'airlock']).optional(),
+  origin: z.string().max(2048).startsWith('https://').optional(),
+}).refine((q) => (q.source === 'airlock') === (q.origin !== undefined), 'origin is required for, and only for, source=airlock');
 
 export const UPLOAD_PATH = '/v1/uploads';
 
@@ -27,7 +33,7 @@ export const UPLOAD_PATH = '/v1/uploads';
 export function uploadRoutes(deps: UploadRouteDeps): Router {
   const router = Router();
   router.post('/uploads', requireScope(deps.tokens, 'quarantine:submit'), async (req, res) => {
-    const { name } = parseInput(uploadQuery, req.query, 'Query');
+    const { name, source, origin } = parseInput(uploadQuery, req.query, 'Query');
     if (!req.is('application/octet-stream')) throw new KeepError('http.unsupported_media_type', 'Upload body must be application/octet-stream', { status: 415 });
     const limit = deps.maxBytes();
     const declared = Number(req.get('content-length') ?? Number.NaN);
@@ -60,7 +66,7 @@ export function uploadRoutes(deps: UploadRouteDeps): Router {
       rmSync(partialDir, { recursive: true, force: true });
       throw error;
     }
-    const job = await deps.quarantine.adopt(jobId, name, size, { kind: 'upload' });
+    const job = await deps.quarantine.adopt(jobId, name, size, source === 'airlock' && origin !== undefined ? { kind: 'airlock', origin } : { kind: 'upload' });
     res.status(202).json({ job });
   });
   return router;

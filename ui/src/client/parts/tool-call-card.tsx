@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { ErrorLine } from './notice';
+
+/** One tool call of the model, as the chat shows it: what it asked, what the firewall decided, what came back. */
+export interface ToolView {
+  callId: string;
+  tool: string;
+  arguments: string;
+  decision?: 'allow' | 'deny' | 'approval_required';
+  code?: string;
+  reason?: string;
+  result?: string;
+  denied?: boolean;
+  approval?: { id: string; args: unknown; expiresAt: number; answered?: 'granted' | 'denied' };
+}
+
+const DECISION_WORDS = { allow: 'allowed', deny: 'refused', approval_required: 'waiting for your approval' } as const;
+
+export function ToolCallCard(props: { view: ToolView; onAnswered: (callId: string, answer: 'granted' | 'denied') => void }) {
+  const { view } = props;
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const answer = async (verb: 'grant' | 'deny'): Promise<void> => {
+    if (!view.approval) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', `/api/approvals/${encodeURIComponent(view.approval.id)}/${verb}`);
+      props.onAnswered(view.callId, verb === 'grant' ? 'granted' : 'denied');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pending = view.decision === 'approval_required' && view.approval && !view.approval.answered;
+  return (
+    <div class={`tool-call ${view.decision ?? 'pending'}`} data-testid="tool-call" aria-label={`Tool call ${view.tool}`}>
+      <div class="row">
+        <code class="tool-name">{view.tool}</code>
+        <code class="tool-args">{view.arguments}</code>
+        {view.decision && <span class={`pill ${view.decision}`} data-testid="tool-decision">{DECISION_WORDS[view.decision]}</span>}
+        {view.code && <code class="code">{view.code}</code>}
+      </div>
+      {view.reason && <small class="hint">Firewall: {view.reason}</small>}
+      {pending && view.approval && (
+        <div class="approval" role="group" aria-label={`Approve ${view.tool}?`}>
+          <p>The model asks to run <strong>{view.tool}</strong> with exactly these arguments. Approving runs this call once, with these arguments only.</p>
+          <pre data-testid="approval-args">{JSON.stringify(view.approval.args, null, 2)}</pre>
+          <div class="row">
+            <button type="button" disabled={busy} onClick={() => void answer('grant')}>Approve</button>
+            <button type="button" class="danger" disabled={busy} onClick={() => void answer('deny')}>Deny</button>
+            <small class="hint">Expires {new Date(view.approval.expiresAt).toLocaleTimeString()}</small>
+          </div>
+          <ErrorLine error={error} />
+        </div>
+      )}
+      {view.approval?.answered && <small class="hint">You {view.approval.answered} this call.</small>}
+      {view.result !== undefined && (
+        <details>
+          <summary>{view.denied ? 'What the model was told' : 'Result'}</summary>
+          <pre data-testid="tool-result">{view.result}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+/** Folds one chat-loop event into the tool views of the answer being streamed. */
+export function applyToolEvent(tools: readonly ToolView[], event: Record<string, unknown>): ToolView[] {
+  const callId = String(event['callId'] ?? '');
+  const update = (change: (v: ToolView) => ToolView): ToolView[] => tools.map((v) => (v.callId === callId ? change(v) : v));
+  switch (event['type']) {
+    case 'tool_call':
+      return [...tools, { callId, tool: String(event['tool']), arguments: String(event['arguments']) }];
+    case 'decision':
+      return update((v) => ({ ...v, decision: event['decision'] as ToolView['decision'] & string, code: String(event['code']), reason: String(event['reason']) }));
+    case 'approval_required':
+      return update((v) => ({ ...v, approval: { id: String(event['approvalId']), args: event['args'], expiresAt: Number(event['expiresAt']) } }));
+    case 'tool_result':
+      return update((v) => ({ ...v, result: String(event['content']), denied: Boolean(event['denied']) }));
+    default:
+      return [...tools];
+  }
+}
