@@ -125,6 +125,8 @@ function connectionChannel(): Channel {
     if (other.dev === connection.dev && other.ino === connection.ino) throw new Error(`--connection: fd ${fd} is the connection too; the unit must keep standard streams off it (StandardOutput=journal)`);
   }
   const socket = new Socket({ fd: CONNECTION_FD, readable: true, writable: true });
+  // A reset from keep-quarantine (it gave up: time limit, shutdown) ends the worker as its end does.
+  socket.on('error', () => process.exit(70));
   return {
     input: socket,
     write: (line) => socket.write(line),
