@@ -15,6 +15,13 @@ export const quarantineConfigSchema = serviceConfig('quarantine', {
     .describe('Days a rejected file is kept (for an admin to look at) before removal; 0 removes at once'),
   uploadMaxBytes: z.number().int().positive().max(1024 * GiB).default(256 * GiB)
     .describe('Largest streamed upload accepted'),
+  worker: z.strictObject({
+    mode: z.enum(['child', 'socket']).default('child')
+      .describe('Where scan workers run: `child` (dev: keep-quarantine\'s own child process, dropped to uid 65534 when started as root) or `socket` (the appliance: one `keep-scan@` unit per job, started by connecting to `socket`; keep-quarantine.service sets `KEEP_SCAN_WORKER_MODE=socket`, which overrides this key)'),
+    socket: z.string().startsWith('/').default('/run/keep/scan.sock')
+      .describe('`keep-scan.socket`\'s path, used in `socket` mode'),
+  }).default({ mode: 'child', socket: '/run/keep/scan.sock' })
+    .describe('The scan worker'),
 });
 
 export type QuarantineConfig = z.output<typeof quarantineConfigSchema>;

@@ -16,6 +16,7 @@ import { loadScanSettings } from './pipeline/scan-settings.js';
 import { scanImport } from './pipeline/scan-import.js';
 import { loadQuarantinePolicy } from './policy/quarantine-policy.js';
 import { registryPromoter } from './jobs/registry-client.js';
+import { scanWorkerMode } from './worker/scan-worker-mode.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,8 +28,10 @@ async function main(): Promise<void> {
   const credentials = credentialsDirOf(config);
   const policyFile = config.policyFile ?? join(env.configDir ?? '/etc/keep', 'policy', 'quarantine.yaml');
   const policy = loadQuarantinePolicy(policyFile, true);
-  const settings = loadScanSettings(policy);
   const paths = quarantinePaths(config.stateDir);
+  const workerMode = scanWorkerMode(config.worker.mode, process.env['KEEP_SCAN_WORKER_MODE']);
+  const settings = loadScanSettings(policy);
+  if (workerMode === 'socket') settings.worker = { mode: 'socket', socketPath: config.worker.socket, jobsDir: paths.jobs };
   ensureQuarantineDirs(paths);
 
   const store = openStore(storePath(config.stateDir));
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
     watcherError: () => watcherError,
   });
   const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
-  await audit.append({ actor: 'service:keep-quarantine', action: 'service.start', decision: 'info', details: { endpoint, policyFile } });
+  await audit.append({ actor: 'service:keep-quarantine', action: 'service.start', decision: 'info', details: { endpoint, policyFile, scanWorker: workerMode } });
   await quarantine.recover();
   quarantine.sweepRetention();
   watcher.start();

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES, ensureCredentials } from '@keep/core';
 import { buildLlamaGguf } from '../models/index.js';
+import { buildGguf } from '@keep/quarantine/testdata';
 import { bootContainer, commandExists, parseShow, type BootResult } from '../socket-mode/nspawn.js';
 import {
   CHECKER_UNIT, RULESET_PATH, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, netProbe, scanProbe, targetUnit, testRuleset, watchdogDropIn,
@@ -97,6 +98,8 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
     writeFileSync(join(testDir, 'scan-probe.cjs'), scanProbe, { mode: 0o644 });
     // A small, loadable model for an import through the quarantine (world-readable: keepctl runs as root, the file is streamed).
     writeFileSync(join(testDir, 'model.gguf'), buildLlamaGguf({ tensorType: 'Q8_0', seed: 11 }), { mode: 0o644 });
+    // A hostile one (a GGUF version nothing reads): refused with its own code by the keep-scan@ worker.
+    writeFileSync(join(testDir, 'hostile.gguf'), buildGguf({ version: 1 }), { mode: 0o644 });
     writeFileSync(join(work, TEST_TARGET), targetUnit);
     writeFileSync(join(work, CHECKER_UNIT), checkerUnit);
     const ruleset = existsSync(SHIPPED_RULESET) ? SHIPPED_RULESET : join(work, 'keep.nft');
@@ -149,7 +152,19 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       const imported = JSON.parse(file('import.json') || 'null') as { job?: { state: string; reasons: Array<{ code: string }> } } | null;
       assert.ok(imported?.job, `keepctl import: rc ${file('import.rc')} ${file('import.err')}\n${file('journal-keep-quarantine-import.txt').slice(-3000)}`);
       assert.ok(['passed', 'rejected', 'promoted'].includes(imported.job.state), `job ended ${imported.job.state}`);
-      assert.deepEqual(imported.job.reasons.filter((r) => r.code.startsWith('worker.')), [], 'the scan worker ran under keep-quarantine\'s sandbox');
+      assert.deepEqual(imported.job.reasons.filter((r) => r.code.startsWith('worker.')), [], `the scan worker ran in keep-scan@:\n${file('journal-scan-import.txt').slice(-3000)}`);
+      // It ran in a keep-scan@ instance, as a DynamicUser: never keep-quarantine's uid, and never its child.
+      const workerUid = (imported.job as { evidence?: { scan?: { worker?: { uid?: number } } } }).evidence?.scan?.worker?.uid;
+      assert.equal(typeof workerUid, 'number', 'the worker reported its uid');
+      assert.notEqual(String(workerUid), file('uid-keep-quarantine.txt').trim(), 'the scan did not run as keep-quarantine');
+      assert.ok(workerUid !== undefined && workerUid >= 61184 && workerUid <= 65519, `a DynamicUser uid (61184-65519): ${workerUid}`);
+      const importWorkers = file('journal-scan-import.txt').match(/keep-scan@\S+\.service: Deactivated successfully/g) ?? [];
+      const probeWorkers = file('journal-scan.txt').match(/keep-scan@\S+\.service: Deactivated successfully/g) ?? [];
+      assert.ok(importWorkers.length >= probeWorkers.length + 2, `one more keep-scan@ instance per import:\n${file('journal-scan-import.txt').slice(-2000)}`);
+      // A hostile file: rejected by the worker in keep-scan@ with its own code, not a worker failure.
+      const hostile = JSON.parse(file('import-hostile.json') || 'null') as { job?: { state: string; reasons: Array<{ code: string }> } } | null;
+      assert.equal(hostile?.job?.state, 'rejected', `hostile import: rc ${file('import-hostile.rc')} ${file('import-hostile.err')} ${file('import-hostile.json')}`);
+      assert.deepEqual(hostile.job.reasons.map((r) => r.code), ['gguf.unsupported_version']);
       // Promoted: quarantine stages it, the registry copies and re-hashes it into models/.
       const promoted = JSON.parse(file('promote.json') || 'null') as { job?: { state: string } } | null;
       assert.equal(promoted?.job?.state, 'promoted', `promote: ${file('promote.json')}`);
@@ -173,6 +188,27 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       assert.equal(result?.t, 'result', `worker answer: ${file('scan-probe.txt')}\n${file('journal-scan.txt').slice(-2000)}`);
       assert.match(file('journal-scan.txt'), /keep-scan@\d+-\d+-\d+\.service: Deactivated successfully/);
       assert.match(file('scan-probe-other.txt'), /^error EACCES$/m, 'only keep-quarantine may start a worker');
+      // The worker the probe held open: a DynamicUser with group keep-scan, no capabilities,
+      // seccomp; in its mount namespace only the jobs dir of /var/lib/keep exists, read-only and
+      // not listable, /etc/keep is empty and /run/keep is not there for it.
+      assert.match(file('scan-units.txt'), /^keep-scan@\S+\.service\s+loaded active running/m, file('scan-units.txt'));
+      const status = file('scan-status.txt');
+      const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      assert.ok(uid !== undefined && uid !== file('uid-keep-quarantine.txt').trim() && Number(uid) >= 61184, `worker uid ${uid}:\n${status}`);
+      assert.match(status, new RegExp(`^Groups:.*\\b${file('gid-keep-scan.txt').trim()}\\b`, 'm'), 'SupplementaryGroups=keep-scan');
+      assert.match(status, /^CapEff:\s+0000000000000000$/m);
+      assert.match(status, /^NoNewPrivs:\s+1$/m);
+      assert.match(status, /^Seccomp:\s+2$/m);
+      const isolation = file('scan-isolation.txt');
+      // ls -A lists /etc/keep first, then /var/lib/keep.
+      assert.match(isolation, /\/var\/lib\/keep:\nquarantine\ncat: /, `only quarantine/ in the worker's /var/lib/keep:\n${isolation}`);
+      assert.match(isolation, /\/etc\/keep:\n\n\/proc\//, `the worker's /etc/keep is empty:\n${isolation}`);
+      assert.match(isolation, /keep\.db: No such file or directory/, isolation);
+      assert.match(isolation, /mac\.audit: No such file or directory/, isolation);
+      assert.match(isolation, /\/run\/keep'?: (Permission denied|No such file or directory)/, isolation);
+      assert.match(isolation, /cannot open directory '\/var\/lib\/keep\/quarantine\/jobs': Permission denied/, isolation);
+      assert.match(isolation, /cannot touch '\/var\/lib\/keep\/quarantine\/jobs\/probe': (Read-only file system|Permission denied)/, isolation);
+      assert.match(isolation, /^end$/m);
     }
     assert.deepEqual(file('failed-units.txt').split('\n').filter((line) => /\bkeep/.test(line)), [], 'no Keep unit failed during boot');
 

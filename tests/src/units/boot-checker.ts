@@ -84,19 +84,34 @@ if (mode === 'listen') {
 `;
 
 /**
- * keep-quarantine's side of one keep-scan@ connection: the job line in, every line
- * the worker answers out. (The file itself does not travel yet: see docs/units.md.)
+ * keep-quarantine's side of one keep-scan@ connection, run as keep-quarantine: a
+ * job file placed the way the quarantine does (a job dir in the setgid keep-scan jobs
+ * dir, 0710, the file 0640), the job line naming it, every line the worker answers
+ * printed. With `hold` it connects and sends nothing, so one worker stays up, waiting
+ * for its job line, while the checker looks at it from outside.
  */
 export const scanProbe = `const net = require('node:net');
-const job = { fileName: 'probe.gguf', formats: ['gguf'], yara: { enabled: false }, maxFileBytes: 1024,
+const fs = require('node:fs');
+const hold = process.argv[2] === 'hold';
+const dir = '/var/lib/keep/quarantine/jobs/probe-' + process.pid;
+const bytes = Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(28)]);
+let file;
+if (!hold) {
+  try {
+    fs.mkdirSync(dir, { mode: 0o710 });
+    fs.writeFileSync(dir + '/probe.gguf', bytes, { mode: 0o640 });
+    file = { path: dir + '/probe.gguf', size: bytes.length };
+  } catch (e) { console.log('error ' + e.code); process.exit(1); }
+}
+const job = { file, fileName: 'probe.gguf', formats: ['gguf'], yara: { enabled: false }, maxFileBytes: 1024,
   weights: {}, behaviour: { enabled: false, timeoutMs: 1000, maxTokens: 1 } };
 const s = net.connect('/run/keep/scan.sock');
 let out = '';
-s.setTimeout(20000, () => { console.log('error ETIMEDOUT'); process.exit(1); });
-s.on('connect', () => s.write(JSON.stringify(job) + '\\n'));
+s.setTimeout(hold ? 30000 : 20000, () => { console.log('error ETIMEDOUT'); process.exit(1); });
+s.on('connect', () => { if (!hold) s.write(JSON.stringify(job) + '\\n'); else console.log('holding'); });
 s.on('data', (d) => { out += d; });
 s.on('error', (e) => { console.log('error ' + e.code); process.exit(1); });
-s.on('close', () => { process.stdout.write(out); });
+s.on('close', () => { process.stdout.write(out); if (file) fs.rmSync(dir, { recursive: true, force: true }); });
 `;
 
 /** POSIX sh run as root in the container. It only records; nothing here asserts. */
@@ -156,14 +171,45 @@ kill $LISTENER 2>/dev/null
 
 # keep-scan@: keep-quarantine connects and one worker answers under DynamicUser;
 # another service user may not connect at all.
-${plan.services.includes('keep-quarantine') ? `setpriv --reuid=keep-quarantine --regid=keep-quarantine --init-groups node ${TEST_DIR}/scan-probe.cjs > $O/scan-probe.txt 2>&1
-setpriv --reuid=keep-registry --regid=keep --init-groups node ${TEST_DIR}/scan-probe.cjs > $O/scan-probe-other.txt 2>&1
+${plan.services.includes('keep-quarantine') ? `setpriv --reuid=keep-quarantine --regid=keep --init-groups node ${TEST_DIR}/scan-probe.cjs > $O/scan-probe.txt 2>&1
+setpriv --reuid=keep-registry --regid=keep --init-groups node ${TEST_DIR}/scan-probe.cjs hold > $O/scan-probe-other.txt 2>&1
+# One worker held waiting for its job line: its identity and its view of the files,
+# seen from outside, and what its uid and groups reach inside its mount namespace.
+setpriv --reuid=keep-quarantine --regid=keep --init-groups node ${TEST_DIR}/scan-probe.cjs hold > $O/scan-hold.txt 2>&1 &
+HOLD=$!
+worker_pid() { for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null | grep -q -- '--connection --jobs-dir=' && { basename $p; return; }; done; echo 0; }
+i=0; WPID=0
+while [ $i -lt 60 ]; do
+  WPID=$(worker_pid)
+  [ "$WPID" != 0 ] && break
+  sleep 0.25; i=$((i+1))
+done
+note "held keep-scan@ worker pid $WPID after $i waits"
+systemctl list-units --plain --no-legend 'keep-scan@*' > $O/scan-units.txt 2>&1
+id -u keep-quarantine > $O/uid-keep-quarantine.txt
+getent group keep-scan | cut -d: -f3 > $O/gid-keep-scan.txt
+grep -E '^(Uid|Gid|Groups|CapEff|NoNewPrivs|Seccomp):' /proc/$WPID/status > $O/scan-status.txt 2>&1
+WUID=$(grep '^Uid:' /proc/$WPID/status | cut -f2)
+# PrivateUsers= maps the worker's own uid 1:1; as root we enter only its mount namespace, then drop to its uid and groups.
+as_worker() { nsenter -t $WPID -m setpriv --reuid=$WUID --regid=$WUID --groups=$(cat $O/gid-keep-scan.txt) "$@"; }
+{
+  ls -A /proc/$WPID/root/var/lib/keep /proc/$WPID/root/etc/keep 2>&1
+  as_worker cat /var/lib/keep/keep.db 2>&1 >/dev/null
+  as_worker cat /etc/keep/credstore/mac.audit 2>&1 >/dev/null
+  as_worker ls /run/keep 2>&1
+  as_worker ls /var/lib/keep/quarantine/jobs 2>&1
+  as_worker touch /var/lib/keep/quarantine/jobs/probe 2>&1
+  echo end
+} > $O/scan-isolation.txt 2>&1
+kill $HOLD 2>/dev/null; wait $HOLD 2>/dev/null
 sleep 0.5
 journalctl -u 'keep-scan@*' --no-pager -o short-monotonic > $O/journal-scan.txt 2>&1` : ':'}
 
 # An import end to end: keepctl uploads over the quarantine's socket, the scan
-# worker runs as keep-quarantine's child inside its sandbox, the job ends.
+# runs in a keep-scan@ worker, the job ends; a hostile file is refused with its code.
 ${plan.services.includes('keep-quarantine') ? `timeout 120 $KEEPCTL import ${TEST_DIR}/model.gguf --json > $O/import.json 2> $O/import.err; echo $? > $O/import.rc
+timeout 60 $KEEPCTL import ${TEST_DIR}/hostile.gguf --json > $O/import-hostile.json 2> $O/import-hostile.err; echo $? > $O/import-hostile.rc
+journalctl -u 'keep-scan@*' --no-pager -o short-monotonic > $O/journal-scan-import.txt 2>&1
 journalctl -u keep-quarantine --no-pager -o short-monotonic > $O/journal-keep-quarantine-import.txt 2>&1
 # Promotion (quarantine → staging → registry) and a chat turn (inference opens the stored model): the shared directories' modes at work.
 JOB=$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).job.id) } catch { }' $O/import.json)

@@ -154,6 +154,12 @@ test('keep-scan@ has no credential, no state, no network; keep-firstboot runs on
   assert.deepEqual(scanValue('PrivateNetwork'), ['yes']);
   assert.deepEqual(scanValue('ReadWritePaths'), []);
   assert.ok(scanValue('TemporaryFileSystem').some((v) => v.includes('/var/lib/keep:ro')), 'the store is hidden');
+  // Only the jobs dir comes back, read-only, reached through group keep-scan; the protocol is on the connection (fd 3) alone.
+  assert.deepEqual(scanValue('BindReadOnlyPaths'), ['/var/lib/keep/quarantine/jobs']);
+  assert.deepEqual(scanValue('BindPaths'), []);
+  assert.deepEqual(scanValue('SupplementaryGroups'), ['keep-scan']);
+  assert.deepEqual([scanValue('StandardInput'), scanValue('StandardOutput')], [['null'], ['journal']]);
+  assert.match(scanValue('ExecStart')[0] ?? '', / --connection --jobs-dir=\/var\/lib\/keep\/quarantine\/jobs$/);
   assert.ok(scanValue('MemoryMax').length === 1 && scanValue('RuntimeMaxSec').length === 1);
   const socket = unitEntries(join(UNIT_DIR, 'keep-scan.socket'));
   assert.deepEqual(socket.filter(([k]) => k === 'SocketMode').map(([, v]) => v), ['0600']);
@@ -220,6 +226,7 @@ test('sysusers and tmpfiles create the users, groups and shared directories with
     }
     assert.deepEqual(groups.get('keep')?.members, [...services].sort());
     assert.deepEqual(groups.get('keep-import')?.members, ['keep-airlock', 'keep-quarantine', 'keep-ui']);
+    assert.deepEqual(groups.get('keep-scan')?.members, [], 'keep-scan has no member: only keep-scan@ workers get it, as a supplementary group');
 
     // The app at /usr/lib/keep: tmpfiles seeds /etc/keep/policy/tools.yaml from it.
     mkdirSync(join(root, 'usr/lib/keep/services/firewall/policy'), { recursive: true });
@@ -236,7 +243,8 @@ test('sysusers and tmpfiles create the users, groups and shared directories with
     expect('var/lib/keep', 0o2770, 'root', 'keep');
     expect('var/lib/keep/audit', 0o750, 'keep-audit', 'keep');
     expect('var/lib/keep/quarantine', 0o750, 'root', 'keep');
-    expect('var/lib/keep/quarantine/jobs', 0o700, 'keep-quarantine', 'keep');
+    // setgid keep-scan: job dirs and files carry the group of the keep-scan@ workers.
+    expect('var/lib/keep/quarantine/jobs', 0o2710, 'keep-quarantine', 'keep-scan');
     expect('var/lib/keep/quarantine/rejected', 0o700, 'keep-quarantine', 'keep');
     expect('var/lib/keep/quarantine/inbox', 0o2770, 'root', 'keep-import');
     expect('var/lib/keep/quarantine/inbox/.partial', 0o2770, 'root', 'keep-import');

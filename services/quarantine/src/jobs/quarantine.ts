@@ -139,7 +139,10 @@ export class Quarantine {
     const staged = join(stagingDir, 'model');
     mkdirSync(stagingDir, { recursive: true, mode: 0o750 });
     renameSync(modelFile, staged);
-    chmodSync(staged, 0o640);
+    // 0644 in a 2750 group keep dir: only group keep reaches it. In the appliance the file
+    // keeps group keep-scan from the jobs dir (no chgrp in our user namespace), so the
+    // registry reads it through the other bits.
+    chmodSync(staged, 0o644);
     try {
       await this.o.requestPromotion({
         jobId, name: modelName, stagedPath: staged, sha256: job.sha256, format: job.format,

@@ -4,7 +4,9 @@ import type { Reason } from './reason.js';
 import { notRun, runStage } from './stage.js';
 import type { ScanInput, ScanProgress, ScanReport } from './scan-report.js';
 import type { StageReport } from '../worker/worker-protocol.js';
-import { runScanWorker } from '../worker/run-scan-worker.js';
+import { runScanWorker, type WorkerOutcome } from '../worker/run-scan-worker.js';
+import { runSocketWorker } from '../worker/run-socket-worker.js';
+import { shareJobFile } from '../worker/share-job-file.js';
 import type { QuarantinePolicy } from '../policy/quarantine-policy.js';
 import { sourceStage } from '../stages/source-stage.js';
 import { integrityStage, type IntegrityContext } from '../stages/integrity-stage.js';
@@ -17,6 +19,15 @@ export interface ScanSettings {
   lock: ModelLock;
   /** Extra YARA rules from the policy's file, read by the caller. */
   extraYaraRules?: string;
+  /** Where the worker runs; absent: keep-quarantine's own child (dev, `keepctl scan`). */
+  worker?: WorkerPlacement;
+}
+
+/** A `keep-scan@` worker per job: the file must lie below `jobsDir`, which the worker unit binds read-only. */
+export interface WorkerPlacement {
+  mode: 'socket';
+  socketPath: string;
+  jobsDir: string;
 }
 
 /**
@@ -48,14 +59,23 @@ export async function scanModel(input: ScanInput, settings: ScanSettings, onProg
   const file = await openModelFile(input.path);
   try {
     const size = (await file.stat()).size;
-    const outcome = await runScanWorker(file, {
+    const job = {
       fileName: input.fileName,
       formats: policy.formats,
       yara: settings.extraYaraRules === undefined ? { enabled: policy.yara.enabled } : { enabled: policy.yara.enabled, extraRules: settings.extraYaraRules },
       maxFileBytes: policy.limits.maxFileBytes,
       weights: policy.weights,
       behaviour: policy.behaviour,
-    }, { timeoutMs: policy.limits.workerTimeoutMs, memoryMiB: workerMemoryMiB(policy, size), heapMiB: Math.max(64, Math.floor(policy.limits.workerMemoryMiB / 2)) }, onProgress);
+    };
+    const placement = settings.worker;
+    let outcome: WorkerOutcome;
+    if (placement === undefined) {
+      outcome = await runScanWorker(file, job, { timeoutMs: policy.limits.workerTimeoutMs, memoryMiB: workerMemoryMiB(policy, size), heapMiB: Math.max(64, Math.floor(policy.limits.workerMemoryMiB / 2)) }, onProgress);
+    } else {
+      // The unit's MemoryMax= and heap cap bound it; the policy's time limit still applies here.
+      shareJobFile(placement.jobsDir, input.path);
+      outcome = await runSocketWorker({ socketPath: placement.socketPath, job, file: { path: input.path, size }, timeoutMs: policy.limits.workerTimeoutMs }, onProgress);
+    }
     if (!outcome.ok) {
       reasons.push(outcome.reason);
       stages.push({ stage: 'worker', status: 'rejected', ms: 0, detail: outcome.reason.detail });

@@ -5,13 +5,19 @@ import { dirname, join, relative } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Reason } from '../pipeline/reason.js';
-import { workerMessageSchema, type WorkerJob, type WorkerProgress, type WorkerResult } from './worker-protocol.js';
+import type { WorkerJob, WorkerProgress, WorkerResult } from './worker-protocol.js';
+import { WorkerAnswer } from './worker-answer.js';
 
 export const WORKER_REASONS = {
   'worker.crashed': 'the scan worker died (a crash, an abort or its memory limit) before answering: the file is refused',
   'worker.timeout': 'the scan worker ran past its time limit and was killed: the file is refused',
   'worker.protocol': 'the scan worker answered something that is not a valid result: the file is refused',
 } as const;
+export type WorkerCode = keyof typeof WORKER_REASONS;
+
+export function workerRefusal(code: WorkerCode, detail: string, diagnostic = ''): WorkerOutcome {
+  return { ok: false, reason: { code, stage: 'worker', detail }, diagnostic };
+}
 
 export interface WorkerLimits {
   timeoutMs: number;
@@ -26,7 +32,6 @@ export type WorkerOutcome = { ok: true; result: WorkerResult } | { ok: false; re
 const WORKER_MAIN = fileURLToPath(new URL('./scan-worker-main.js', import.meta.url));
 /** The unprivileged user a root parent drops the worker to (nobody). */
 const UNPRIVILEGED_ID = '65534';
-const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Runs the parsers and scanners on one file in a separate, unprivileged process: an
@@ -43,45 +48,21 @@ export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLi
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: {}, cwd: '/', stdio: ['pipe', 'pipe', 'pipe', file.fd] }) as unknown as ChildProcessByStdio<Writable, Readable, Readable>;
     let settled = false;
-    let result: WorkerResult | null = null;
-    let protocolError: string | null = null;
-    let pending = '';
     let stderr = '';
+    const answer = new WorkerAnswer(() => child.kill('SIGKILL'), onProgress);
     const finish = (outcome: WorkerOutcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(outcome);
     };
-    const refuse = (code: keyof typeof WORKER_REASONS, detail: string): WorkerOutcome => ({ ok: false, reason: { code, stage: 'worker', detail }, diagnostic: firstLine(stderr) });
+    const refuse = (code: WorkerCode, detail: string): WorkerOutcome => workerRefusal(code, detail, firstLine(stderr));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       finish(refuse('worker.timeout', `scan worker killed after ${limits.timeoutMs} ms`));
     }, limits.timeoutMs);
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => {
-      pending += text;
-      if (pending.length > MAX_LINE_BYTES) {
-        protocolError = 'a line longer than the limit';
-        child.kill('SIGKILL');
-        return;
-      }
-      let newline = pending.indexOf('\n');
-      while (newline >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        newline = pending.indexOf('\n');
-        const message = parseLine(line);
-        if (message === null) {
-          protocolError = 'a line that is not a valid message';
-          child.kill('SIGKILL');
-          return;
-        }
-        if (message.t === 'progress') onProgress?.(message);
-        else if (result === null) result = message;
-        else protocolError = 'two results';
-      }
-    });
+    child.stdout.on('data', (text: string) => answer.push(text));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       if (stderr.length < 4096) stderr += text;
@@ -89,8 +70,8 @@ export function runScanWorker(file: FileHandle, job: WorkerJob, limits: WorkerLi
     child.on('error', (error) => finish(refuse('worker.crashed', `scan worker could not start: ${error.message}`)));
     child.on('close', (code, signal) => {
       child.stdin.destroy();
-      if (protocolError !== null) return finish(refuse('worker.protocol', `scan worker sent ${protocolError}`));
-      if (code === 0 && result !== null) return finish({ ok: true, result });
+      if (answer.protocolError !== null) return finish(refuse('worker.protocol', `scan worker sent ${answer.protocolError}`));
+      if (code === 0 && answer.result !== null) return finish({ ok: true, result: answer.result });
       const how = signal ? `signal ${signal}` : `exit code ${String(code)}`;
       finish(refuse('worker.crashed', `scan worker ended with ${how}`));
     });
@@ -134,15 +115,6 @@ function codeRootOf(script: string): string {
   return dirname(script);
 }
 
-function parseLine(line: string): ReturnType<typeof workerMessageSchema.parse> | null {
-  try {
-    const parsed = workerMessageSchema.safeParse(JSON.parse(line));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
-function firstLine(text: string): string {
+export function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? '';
 }

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { STAGE_NAMES } from '../pipeline/reason.js';
 
-/** What the service tells a scan worker (one JSON line on its stdin). The file itself is fd 3. */
+/**
+ * What the service tells a scan worker (one JSON line). A child worker gets the file
+ * itself as fd 3 and no `file`; a `keep-scan@` worker gets `file`, the path of the
+ * claimed file below the jobs dir and its size, and opens it itself (`openJobFile`).
+ */
 export const workerJobSchema = z.strictObject({
+  file: z.strictObject({ path: z.string().min(1).max(4096), size: z.number().int().nonnegative() }).optional(),
   fileName: z.string().min(1).max(255),
   formats: z.array(z.enum(['gguf', 'safetensors'])).min(1),
   yara: z.strictObject({ enabled: z.boolean(), extraRules: z.string().max(1024 * 1024).optional() }),
