@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claimInboxEntry } from './claim-inbox-entry.js';
@@ -28,6 +28,20 @@ test('a regular file is renamed into a private job dir, readable by the scan wor
   assert.equal(lstatSync(join(paths.jobs, 'job1')).mode & 0o777, 0o700);
   assert.equal(lstatSync(join(paths.jobs, 'job1', 'tiny.gguf')).mode & 0o777, 0o644, 'the worker re-opens it through /proc/self/fd');
   assert.deepEqual(readdirSync(paths.inbox), ['.partial']);
+}));
+
+test('a file another user owns is replaced by the quarantine\'s own copy, out of its writer\'s reach', { skip: process.getuid?.() !== 0 && 'needs root to own a file as another user' }, () => withInbox((paths) => {
+  const dropped = join(paths.inbox, 'theirs.gguf');
+  writeFileSync(dropped, 'GGUF their bytes', { mode: 0o600 });
+  chownSync(dropped, 65534, 65534);
+  const before = lstatSync(dropped);
+  const claim = claimInboxEntry(paths, 'theirs.gguf', 'job2', 1024);
+  assert.ok(claim?.ok);
+  const after = lstatSync(join(paths.jobs, 'job2', 'theirs.gguf'));
+  assert.deepEqual([after.uid, after.nlink, after.mode & 0o777], [0, 1, 0o644]);
+  assert.notEqual(after.ino, before.ino, 'a new inode: a descriptor the writer kept open no longer reaches it');
+  assert.equal(readFileSync(join(paths.jobs, 'job2', 'theirs.gguf'), 'utf8'), 'GGUF their bytes');
+  assert.deepEqual(readdirSync(join(paths.jobs, 'job2')), ['theirs.gguf']);
 }));
 
 test('links, special files, bad names and oversize files are refused and moved aside, never followed', () => withInbox((paths, outside) => {

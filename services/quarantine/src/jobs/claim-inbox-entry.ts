@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { chmodSync, constants, copyFileSync, lstatSync, mkdirSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { ReasonTable } from '../pipeline/reason.js';
 import { SAFE_FILE_NAME, type QuarantinePaths } from './quarantine-paths.js';
@@ -22,7 +22,8 @@ export type Claim =
  * dir (or, when refused, into `rejected/<id>/`). Rename moves links and special
  * files without following them, so nothing outside the inbox is ever touched. The
  * checks run again after the rename, on the claimed entry, because only then can no
- * writer swap it. Returns null when the entry vanished first (another claimer).
+ * writer swap it; a file someone else owns is then replaced by the quarantine's own
+ * copy. Returns null when the entry vanished first (another claimer).
  */
 export function claimInboxEntry(paths: QuarantinePaths, name: string, jobId: string, maxFileBytes: number): Claim | null {
   const source = join(paths.inbox, name);
@@ -43,6 +44,13 @@ export function claimInboxEntry(paths: QuarantinePaths, name: string, jobId: str
     const outcome = reject(paths, claimed, jobId, name, refusal.code, refusal.detail);
     rmSync(jobDir, { recursive: true, force: true });
     return outcome;
+  }
+  // A writer's file (the UI's, the airlock's, an admin's) stays theirs after the rename: they
+  // could still change its mode, or its bytes through a descriptor kept open. Our own copy
+  // (a reflink where the file system has them) leaves them nothing to touch.
+  if (stats.uid !== process.getuid?.()) {
+    copyFileSync(claimed, `${claimed}.own`, constants.COPYFILE_FICLONE);
+    renameSync(`${claimed}.own`, claimed);
   }
   // Readable by others inside the 0700 job dir: the unprivileged scan worker re-opens the
   // model through /proc/self/fd for the engine, and that open checks the file's mode.
