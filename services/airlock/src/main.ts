@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, drainAuditQueue, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate,
-  openStore, parseListenAddress, readCredentialText, readEnv, readHexKey, runService, storePath, systemClock,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, drainAuditQueue, endpointOf, listen, loadConfig, loadTokenDigests,
+  migrate, openStore, parseListenAddress, readCredentialText, readEnv, readHexKey, storePath, systemClock, runStoreService, startService,
 } from '@keep/core';
 import { createAirlockApp } from './app.js';
 import { airlockConfigSchema } from './config.js';
@@ -69,23 +69,12 @@ async function main(): Promise<void> {
     actor: SELF, action: 'service.start', decision: 'info',
     details: { endpoint, enabled: current.enabled, contained: current.contained, policy: bundle.sha256, rules: bundle.policy.rules.length, interruptedPulls: interrupted },
   });
-  runService({
-    service: 'keep-airlock', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-airlock', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => {
       draining = true;
-    },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
-      await audit.append({ actor: SELF, action: 'service.stop', decision: 'info' });
-      await audit.close();
-      store.close();
     },
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-airlock: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-airlock', main);

@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, createNotifier, headFilePath, listen, loadConfig, loadMacKeys,
-  loadSigningKey, loadTokenDigests, migrate, openStore, parseListenAddress, publicKeyOf, readEnv, readHexKey,
-  runService, storePath, systemClock, KeepError,
+  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, headFilePath, listen, loadConfig, loadMacKeys, loadSigningKey, loadTokenDigests,
+  migrate, openStore, parseListenAddress, publicKeyOf, readEnv, readHexKey, storePath, systemClock, runStoreService, startService, drainAuditQueue,
 } from '@keep/core';
-import { drainAuditQueue } from '@keep/core';
 import { auditConfigSchema } from './config.js';
 import { Checkpointer } from './checkpointer.js';
 import { createAuditApp } from './app.js';
@@ -39,23 +37,14 @@ async function main(): Promise<void> {
   const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
   await audit.append({ actor: 'service:keep-audit', action: 'service.start', decision: 'info', details: { endpoint } });
   checkpointer.start();
-  runService({
-    service: 'keep-audit', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-audit', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => { draining = true; },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
-      await audit.append({ actor: 'service:keep-audit', action: 'service.stop', decision: 'info' });
-      await audit.close();
+    beforeStoreClose: () => {
       checkpointer.stop();
       checkpointer.tick(true);
-      store.close();
     },
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-audit: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-audit', main);

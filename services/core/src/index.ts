@@ -41,6 +41,7 @@ export { hostGuard } from './kit/host-guard.js';
 export { parseInput } from './kit/parse-input.js';
 export { listen, type Listening } from './kit/listen.js';
 export { runService, type RunServiceOptions } from './kit/run-service.js';
+export { runStoreService, startService, type StoreServiceOptions } from './kit/run-store-service.js';
 export { createNotifier, type Notifier } from './kit/sd-notify.js';
 export { callService, type ServiceRequest, type ServiceResponse } from './kit/service-client.js';
 export { readEndpoints, writeEndpoints, endpointOf, applianceEndpoint, ENDPOINTS_FILE, type Endpoints } from './kit/endpoints.js';

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
-  parseListenAddress, readEndpoints, readEnv, readHexKey, runService, storePath, systemClock, applianceEndpoint, readCredentialText,
+  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, listen, loadConfig, loadTokenDigests, migrate, openStore, parseListenAddress,
+  readEndpoints, readEnv, readHexKey, storePath, systemClock, applianceEndpoint, readCredentialText, runStoreService, startService, drainAuditQueue,
 } from '@keep/core';
-import { drainAuditQueue } from '@keep/core';
 import { createFirewallApp } from './app.js';
 import { AlwaysAllowStore } from './approvals/always-allow-store.js';
 import { APPROVAL_MIGRATIONS } from './approvals/approval-schema.js';
@@ -67,24 +66,13 @@ async function main(): Promise<void> {
   const { server, endpoint } = await listen(app, parseListenAddress(config.listen), config.socketMode);
   await audit.append({ actor: SELF, action: 'service.start', decision: 'info', details: { endpoint, policyFile, policySha256: policy.current.sha256, vaultDir } });
   if (!policy.current.present) log.warn('No tool policy file: every tool call is denied', { policyFile });
-  runService({
-    service: 'keep-firewall', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-firewall', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => {
       draining = true;
       clearInterval(sweeper);
     },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
-      await audit.append({ actor: SELF, action: 'service.stop', decision: 'info' });
-      await audit.close();
-      store.close();
-    },
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-firewall: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-firewall', main);

@@ -1,9 +1,8 @@
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests,
-  migrate, openStore, parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
+  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, listen, loadConfig, loadTokenDigests, migrate, openStore, parseListenAddress,
+  readEnv, readHexKey, storePath, systemClock, runStoreService, startService, drainAuditQueue,
 } from '@keep/core';
-import { drainAuditQueue } from '@keep/core';
 import { inferenceConfigSchema } from './config.js';
 import { GenerationQueue } from './generation-queue.js';
 import { ModelHost } from './model-host.js';
@@ -40,24 +39,15 @@ async function main(): Promise<void> {
     host.revokeIfStale().catch((error: unknown) => log.error('Registry re-check failed', { error }));
   }, config.recheckIntervalMs);
   recheck.unref();
-  runService({
-    service: 'keep-inference', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-inference', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => { draining = true; },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
+    stopWork: async () => {
       clearInterval(recheck);
       await queue.run(new AbortController().signal, () => host.unload('shutdown'), true);
       await llama.dispose();
-      await audit.append({ actor: 'service:keep-inference', action: 'service.stop', decision: 'info' });
-      await audit.close();
-      store.close();
     },
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-inference: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-inference', main);

@@ -1,9 +1,8 @@
 import { dirname, join } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
-  parseListenAddress, readCredentialText, readEnv, readHexKey, runService, storePath, systemClock,
+  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, endpointOf, listen, loadConfig, loadTokenDigests, migrate, openStore,
+  parseListenAddress, readCredentialText, readEnv, readHexKey, storePath, systemClock, runStoreService, startService, drainAuditQueue,
 } from '@keep/core';
-import { drainAuditQueue } from '@keep/core';
 import { createQuarantineApp } from './app.js';
 import { quarantineConfigSchema } from './config.js';
 import { InboxWatcher } from './jobs/inbox-watcher.js';
@@ -81,26 +80,15 @@ async function main(): Promise<void> {
   watcher.start();
   const retention = setInterval(() => quarantine.sweepRetention(), 3_600_000);
   retention.unref();
-  runService({
-    service: 'keep-quarantine', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-quarantine', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => {
       draining = true;
       watcher.stop();
       quarantine.stop();
     },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
-      clearInterval(retention);
-      await audit.append({ actor: 'service:keep-quarantine', action: 'service.stop', decision: 'info' });
-      await audit.close();
-      store.close();
-    },
+    stopWork: () => clearInterval(retention),
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-quarantine: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-quarantine', main);

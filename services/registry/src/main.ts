@@ -1,8 +1,7 @@
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, createNotifier, listen, loadConfig, loadTokenDigests, migrate, openStore,
-  parseListenAddress, readEnv, readHexKey, runService, storePath, systemClock,
+  AUDIT_MIGRATIONS, AuditWriter, credentialsDirOf, createLogger, listen, loadConfig, loadTokenDigests, migrate, openStore, parseListenAddress,
+  readEnv, readHexKey, storePath, systemClock, runStoreService, startService, drainAuditQueue,
 } from '@keep/core';
-import { drainAuditQueue } from '@keep/core';
 import { createRegistryApp } from './app.js';
 import { CATALOG_MIGRATIONS } from './catalog/catalog-schema.js';
 import { findModel } from './catalog/model-catalog.js';
@@ -50,24 +49,13 @@ async function main(): Promise<void> {
     if (model) await verifier.verify(model, SELF);
   }
   verifier.start(config.verifyEveryMs);
-  runService({
-    service: 'keep-registry', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-registry', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => {
       draining = true;
       verifier.stop();
     },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
-      await audit.append({ actor: SELF, action: 'service.stop', decision: 'info' });
-      await audit.close();
-      store.close();
-    },
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-registry: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-registry', main);

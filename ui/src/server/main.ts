@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
-  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, drainAuditQueue, createNotifier, listen, loadConfig, migrate, openStore,
-  parseListenAddress, readEnv, readHexKey, runService, setupCodePath, storePath, systemClock,
+  AUDIT_MIGRATIONS, AuditWriter, KeepError, credentialsDirOf, createLogger, drainAuditQueue, listen, loadConfig, migrate, openStore,
+  parseListenAddress, readEnv, readHexKey, setupCodePath, storePath, systemClock, runStoreService, startService,
 } from '@keep/core';
 import { createUiApp } from './app.js';
 import { ChatHistory } from './chat/chat-history.js';
@@ -46,23 +46,12 @@ async function main(): Promise<void> {
   });
   const { server, endpoint } = await listen(app, address);
   await audit.append({ actor: SELF, action: 'service.start', decision: 'info', details: { endpoint } });
-  runService({
-    service: 'keep-ui', server, endpoint, log, drainTimeoutMs: config.drainTimeoutMs,
-    notifier: createNotifier(env, (error) => log.warn('sd_notify failed', { error })),
+  runStoreService({
+    service: 'keep-ui', server, endpoint, log, env, drainTimeoutMs: config.drainTimeoutMs, store, audit,
     startDraining: () => {
       draining = true;
-    },
-    alive: () => void store.prepare('SELECT 1').get(),
-    onStop: async () => {
-      await audit.append({ actor: SELF, action: 'service.stop', decision: 'info' });
-      await audit.close();
-      store.close();
     },
   });
 }
 
-main().catch((error: unknown) => {
-  const detail = error instanceof KeepError ? `${error.code}: ${error.detail}` : String(error);
-  process.stderr.write(`keep-ui: cannot start: ${detail}\n`);
-  process.exit(1);
-});
+startService('keep-ui', main);
