@@ -49,27 +49,6 @@ WatchdogSec=3s
 TimeoutAbortSec=2s
 `;
 
-/** Stands in for the image's ruleset until it ships one: default drop, loopback and established allowed. */
-export const testRuleset = `flush ruleset
-table inet keep {
-  chain input {
-    type filter hook input priority filter; policy drop;
-    iifname "lo" accept
-    ct state established,related accept
-    counter drop
-  }
-  chain forward {
-    type filter hook forward priority filter; policy drop;
-  }
-  chain output {
-    type filter hook output priority filter; policy drop;
-    oifname "lo" accept
-    ct state established,related accept
-    counter drop
-  }
-}
-`;
-
 /** A TCP listener on a non-loopback address of the container, and a client: the reachability probe. */
 export const netProbe = `const net = require('node:net');
 const [mode, host, port] = process.argv.slice(2);
