@@ -1,5 +1,6 @@
 import { request, type IncomingMessage, type RequestOptions } from 'node:http';
-import { KeepError, parseListenAddress, type ReasonCode } from '@keep/core';
+import { KeepError, parseListenAddress } from '@keep/core';
+import { upstreamError } from './call-keep-service.js';
 
 /** HTTP options that reach a service's listen address (loopback port or unix socket). */
 export function targetOf(endpoint: string): RequestOptions {
@@ -17,13 +18,6 @@ export async function readJson(res: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** A service's problem+json answer as a `KeepError` with its own code. */
-export function problemOf(body: unknown, status: number, service: string): KeepError {
-  const answer = (body ?? {}) as { code?: string; detail?: string };
-  const code = (answer.code?.includes('.') ? answer.code : 'http.upstream_error') as ReasonCode;
-  return new KeepError(code, answer.detail ?? `${service} answered ${status}`, { status });
-}
-
 /**
  * Follows a server-sent event stream (a job's or a pull's) until the service ends it,
  * handing each event's JSON data to `onEvent`.
@@ -32,7 +26,7 @@ export function followEvents<E>(service: string, endpoint: string, token: string
   return new Promise((done, fail) => {
     const req = request({ ...targetOf(endpoint), path, headers: { host: 'localhost', authorization: `Bearer ${token}`, accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) {
-        void readJson(res).then((body) => fail(problemOf(body, res.statusCode ?? 0, service)), fail);
+        void readJson(res).then((body) => fail(upstreamError(body, res.statusCode ?? 0, service)), fail);
         return;
       }
       let pending = '';

@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface BootResult {
   code: number | null;
@@ -125,4 +126,15 @@ export function parseShow(text: string): Map<string, string> {
 /** Interface names in a /proc/<pid>/net/dev listing. */
 export function interfacesOf(netDev: string): string[] {
   return netDev.split('\n').slice(2).map((line) => line.split(':')[0]?.trim() ?? '').filter((name) => name !== '').sort();
+}
+
+/** Reads what the in-container checker wrote to `dir`; a file it never wrote reads as ''. */
+export function outputReader(dir: string): (name: string) => string {
+  return (name) => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch {
+      return '';
+    }
+  };
 }

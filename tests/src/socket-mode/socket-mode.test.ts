@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import {
   ensureCredentials, loadMacKeys, loadSigningKey, openStore, publicKeyOf, readAuditRows, readHeadFile, verifyAudit,
 } from '@keep/core';
-import { bootContainer, commandExists, interfacesOf, parseShow, type BootResult } from './nspawn.js';
+import { bootContainer, commandExists, interfacesOf, outputReader, parseShow, type BootResult } from './nspawn.js';
 import { CHECKER_UNIT, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, probeScript, targetUnit } from './checker.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
@@ -76,13 +76,7 @@ test('keep-audit under its hardened unit answers /health over its unix socket', 
       ],
     });
     t.diagnostic(`container ran ${boot.ms} ms, exit ${boot.code ?? boot.signal}`);
-    const file = (name: string): string => {
-      try {
-        return readFileSync(join(out, name), 'utf8');
-      } catch {
-        return '';
-      }
-    };
+    const file = outputReader(out);
 
     assert.equal(boot.timedOut, false, `container did not finish within ${BOOT_TIMEOUT_MS} ms`);
     assert.ok(existsSync(join(out, 'done')), 'the checker did not run to its end');

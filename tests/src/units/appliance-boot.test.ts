@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { SERVICES, ensureCredentials } from '@keep/core';
 import { buildLlamaGguf } from '../models/index.js';
 import { buildGguf } from '@keep/quarantine/testdata';
-import { bootContainer, commandExists, parseShow, type BootResult } from '../socket-mode/nspawn.js';
+import { bootContainer, commandExists, outputReader, parseShow, type BootResult } from '../socket-mode/nspawn.js';
 import {
   CHECKER_UNIT, RULESET_PATH, TEST_DIR, TEST_TARGET, checkerScript, checkerUnit, netProbe, scanProbe, targetUnit, watchdogDropIn,
   type CheckerPlan,
@@ -117,13 +117,7 @@ test('the appliance boots keep.target: services ready, watchdog restarts, sandbo
       ],
     });
     t.diagnostic(`container ran ${boot.ms} ms, exit ${boot.code ?? boot.signal}`);
-    const file = (name: string): string => {
-      try {
-        return readFileSync(join(out, name), 'utf8');
-      } catch {
-        return '';
-      }
-    };
+    const file = outputReader(out);
     assert.equal(boot.timedOut, false, `container did not finish within ${BOOT_TIMEOUT_MS} ms`);
     assert.ok(existsSync(join(out, 'done')), 'the checker did not run to its end');
 

@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { basename, resolve } from 'node:path';
 import { KeepError, endpointOf, readCredentialText } from '@keep/core';
 import type { CliContext } from '../cli-context.js';
-import { followEvents, problemOf, progressBar, readJson, targetOf } from '../follow-events.js';
+import { upstreamError } from '../call-keep-service.js';
+import { followEvents, progressBar, readJson, targetOf } from '../follow-events.js';
 import { EXIT_NEGATIVE, EXIT_OK, type CommandResult } from '../output.js';
 
 interface JobView { id: string; state: string; fileName: string; sha256: string | null; reasons: { code: string; stage: string; detail: string }[] }
@@ -41,7 +42,7 @@ function upload(endpoint: string, token: string, path: string, size: number, onS
       headers: { host: 'localhost', authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(size) },
     }, (res) => void readJson(res).then((body) => {
       if (res.statusCode === 202) done((body as { job: JobView }).job);
-      else fail(problemOf(body, res.statusCode ?? 0, 'keep-quarantine'));
+      else fail(upstreamError(body, res.statusCode ?? 0, 'keep-quarantine'));
     }, fail));
     req.on('error', (error: NodeJS.ErrnoException) => fail(new KeepError('http.upstream_unreachable', `Cannot reach keep-quarantine at ${endpoint}: ${error.code ?? error.message}`, { status: 502 })));
     let sent = 0;

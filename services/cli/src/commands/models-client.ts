@@ -1,23 +1,14 @@
-import { KeepError, callService, endpointOf, readCredentialText, type ReasonCode } from '@keep/core';
+import { callKeepService } from '../call-keep-service.js';
 import type { CliContext } from '../cli-context.js';
 
 export type RegistryAccess = 'read' | 'admin';
 
 /**
- * Calls keep-registry the way every client does: the endpoint from `endpoints.json`
- * (dev) or its appliance socket, keepctl's `token.registry-read` or
- * `token.registry-admin`. A problem+json answer becomes a KeepError with the
- * registry's code, so keepctl prints and exits on it like any other failure.
+ * Calls keep-registry with keepctl's `token.registry-read` or `token.registry-admin`;
+ * promotions and verifies of large models take long, hence the hour.
  */
-export async function callRegistry(context: CliContext, access: RegistryAccess, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const token = readCredentialText(context.credentialsDir, `token.registry-${access}`);
-  const reply = await callService(endpointOf(context.stateDir, 'keep-registry'), { method, path, token, ...(body === undefined ? {} : { body }), timeoutMs: 3_600_000 });
-  const answer = (reply.body ?? {}) as Record<string, unknown>;
-  if (reply.status >= 200 && reply.status < 300) return answer;
-  const code = (typeof answer['code'] === 'string' && answer['code'].includes('.') ? answer['code'] : 'http.upstream_error') as ReasonCode;
-  const detail = typeof answer['detail'] === 'string' ? answer['detail'] : `keep-registry answered ${reply.status}`;
-  const { type: _type, title: _title, status: _status, code: _code, detail: _detail, instance: _instance, ...extra } = answer;
-  throw new KeepError(code, detail, { status: reply.status, extra });
+export function callRegistry(context: CliContext, access: RegistryAccess, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return callKeepService(context, { service: 'keep-registry', token: `token.registry-${access}`, method, path, body, timeoutMs: 3_600_000 });
 }
 
 /** The path of one model: names and `sha256:` refs are URL-encoded whole. */

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, csrfToken, errorOf, type User } from '../api';
 import { EmptyState, ErrorLine } from '../parts/notice';
-import { ToolCallCard, applyToolEvent, type ToolView } from '../parts/tool-call-card';
+import { ToolCallCard, type ToolView } from '../parts/tool-call-card';
+import { foldToolEvent } from '../../server/chat/tool-record';
 
 interface Message { role: 'user' | 'assistant'; content: string; stopped?: boolean; tools?: ToolView[] }
 interface ChatSummary { id: string; title: string; model: string; updatedAt: number }
@@ -106,7 +107,7 @@ export function ChatPage(props: { user: User; onAuthLost: (e: unknown) => void }
           if (line.type === 'chat' && line.chatId) setChatId(line.chatId);
           else if (line.type === 'delta') appendToAnswer((last) => ({ ...last, content: last.content + (line.content ?? '') }));
           else if (line.type === 'error') setError(new ApiError(502, line.code ?? 'http.upstream_error', line.detail ?? 'The answer broke off', null));
-          else if (line.type !== 'done') appendToAnswer((last) => ({ ...last, tools: applyToolEvent(last.tools ?? [], line) }));
+          else if (line.type !== 'done') appendToAnswer((last) => ({ ...last, tools: foldToolEvent(last.tools ?? [], line) }));
         }
       }
     } catch (e) {

@@ -1,19 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ErrorLine } from './notice';
+import type { ToolRecord } from '../../server/chat/tool-record';
 
-/** One tool call of the model, as the chat shows it: what it asked, what the firewall decided, what came back. */
-export interface ToolView {
-  callId: string;
-  tool: string;
-  arguments: string;
-  decision?: 'allow' | 'deny' | 'approval_required';
-  code?: string;
-  reason?: string;
-  result?: string;
-  denied?: boolean;
-  approval?: { id: string; args: unknown; expiresAt: number; answered?: 'granted' | 'denied' };
-}
+/** One tool call of the model, as the chat shows it, with the person's answer to its approval. */
+export type ToolView = ToolRecord & { approval?: ToolRecord['approval'] & { answered?: 'granted' | 'denied' } };
 
 const DECISION_WORDS = { allow: 'allowed', deny: 'refused', approval_required: 'waiting for your approval' } as const;
 
@@ -65,22 +56,4 @@ export function ToolCallCard(props: { view: ToolView; onAnswered: (callId: strin
       )}
     </div>
   );
-}
-
-/** Folds one chat-loop event into the tool views of the answer being streamed. */
-export function applyToolEvent(tools: readonly ToolView[], event: Record<string, unknown>): ToolView[] {
-  const callId = String(event['callId'] ?? '');
-  const update = (change: (v: ToolView) => ToolView): ToolView[] => tools.map((v) => (v.callId === callId ? change(v) : v));
-  switch (event['type']) {
-    case 'tool_call':
-      return [...tools, { callId, tool: String(event['tool']), arguments: String(event['arguments']) }];
-    case 'decision':
-      return update((v) => ({ ...v, decision: event['decision'] as ToolView['decision'] & string, code: String(event['code']), reason: String(event['reason']) }));
-    case 'approval_required':
-      return update((v) => ({ ...v, approval: { id: String(event['approvalId']), args: event['args'], expiresAt: Number(event['expiresAt']) } }));
-    case 'tool_result':
-      return update((v) => ({ ...v, result: String(event['content']), denied: Boolean(event['denied']) }));
-    default:
-      return [...tools];
-  }
 }

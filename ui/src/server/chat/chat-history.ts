@@ -2,19 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeepError, writeFileAtomic } from '@keep/core';
-
-/** A tool call the model made during an answer, with the firewall's decision and what came back. */
-export interface ToolRecord {
-  callId: string;
-  tool: string;
-  arguments: string;
-  decision?: 'allow' | 'deny' | 'approval_required';
-  code?: string;
-  reason?: string;
-  result?: string;
-  denied?: boolean;
-  approval?: { id: string; args: unknown; expiresAt: number };
-}
+import type { ToolRecord } from './tool-record.js';
 
 export interface ChatMessage {
   role: 'user' | 'assistant';

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { parseInput, runChatLoop, type ChatLoopEvent, type ChatMessage as LoopMessage } from '@keep/core';
 import type { UiAppDeps } from '../app.js';
 import { accountOf, actorOf, requireSignedIn, sessionOf } from '../auth/session-middleware.js';
-import type { ToolRecord } from '../chat/chat-history.js';
-import { recordToolEvent } from '../chat/record-tool-event.js';
+import { foldToolEvent, type ToolRecord } from '../chat/tool-record.js';
 
 const sendBody = z.strictObject({
   chatId: z.string().regex(/^[0-9a-f]{16}$/).optional(),
@@ -79,7 +78,7 @@ export function chatRoutes(deps: UiAppDeps): Router {
     };
     line({ type: 'chat', chatId: chat.id, title: chat.title });
     let answer = '';
-    const tools: ToolRecord[] = [];
+    let tools: ToolRecord[] = [];
     const onEvent = (event: ChatLoopEvent): void => {
       if (stopped) return;
       if (event.type === 'token') {
@@ -88,7 +87,7 @@ export function chatRoutes(deps: UiAppDeps): Router {
       } else if (event.type === 'done') {
         if (event.error) line({ type: 'error', code: event.error.code, detail: event.error.message });
       } else {
-        recordToolEvent(tools, event);
+        tools = foldToolEvent(tools, event);
         line(event);
       }
     };
