@@ -39,10 +39,18 @@ export const AIRLOCK_TARGET: FuzzTarget = {
       if (isIP(decision.host) === 0 && !/^[a-z0-9_.-]+$/.test(decision.host)) throw new AirlockOracleViolation(`allowed the odd host ${JSON.stringify(decision.host)}`);
       if (mode === 'fetch') {
         const url = new URL(target);
-        if (url.username !== '' || url.password !== '' || url.hash !== '' || target.includes('#') || target.includes('@')) throw new AirlockOracleViolation(`allowed ${JSON.stringify(target)} with userinfo or a fragment`);
+        if (url.username !== '' || url.password !== '' || url.hash !== '' || target.includes('#') || authorityOf(target).includes('@')) throw new AirlockOracleViolation(`allowed ${JSON.stringify(target)} with userinfo or a fragment`);
         if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.rules.some((r) => r.http))) throw new AirlockOracleViolation(`allowed scheme ${url.protocol}`);
       }
     }
     return `${decision.decision}:${decision.code}`;
   },
 };
+
+/** The authority as a WHATWG parser delimits it: after `//`, up to the first `/`, `\\`, `?` or `#` (an `@` in the path is no userinfo). */
+function authorityOf(target: string): string {
+  const start = target.indexOf('//');
+  const rest = start === -1 ? target : target.slice(start + 2);
+  const end = rest.search(/[/\\?#]/);
+  return end === -1 ? rest : rest.slice(0, end);
+}
