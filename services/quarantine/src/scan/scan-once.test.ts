@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -8,6 +8,7 @@ import { isKeepError } from '@keep/core';
 import { layoutFromGguf, type TensorLayout } from '../checks/tensor-values/tensor-layout.js';
 import { parseGguf } from '../formats/parse-gguf.js';
 import { buildGguf } from '../formats/testdata/index.js';
+import { FileHasher } from './file-hasher.js';
 import { scanFileOnce } from './scan-once.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keep-scan-once-'));
@@ -39,7 +40,32 @@ test('scanFileOnce() hashes every byte and checks every tensor in one pass', asy
   assert.deepEqual(result.reasons, []);
   assert.deepEqual(result.tensors.map((t) => t.name), ['a', 'b']);
   assert.equal(progress.at(-1), bytes.length);
-  assert.equal(progress.length, Math.ceil(bytes.length / 4096));
+  assert.ok(progress.every((n, i) => i === 0 || n > (progress[i - 1] ?? 0)), 'progress only grows');
+});
+
+test('scanFileOnce() gives the same hash and findings whether the hasher read ahead all, some or none of the file', async () => {
+  const { path, bytes, layout } = writeModel('handover.gguf', 30_000);
+  const expected = createHash('sha256').update(bytes).digest('hex');
+  const fd = openSync(path, 'r');
+  try {
+    const runs = [];
+    // None: the hasher waits for the checks from chunk 0. All: the scan starts after the hasher finished alone.
+    runs.push(await scanFileOnce(fd, layout, { hasher: FileHasher.start(fd, bytes.length, { chunkBytes: 4096, readAhead: false }) }));
+    const alone = FileHasher.start(fd, bytes.length, { chunkBytes: 4096 });
+    await alone.digest();
+    runs.push(await scanFileOnce(fd, layout, { hasher: alone }));
+    // Some: the checks catch up with a hasher part of the way through.
+    const partway = FileHasher.start(fd, bytes.length, { chunkBytes: 4096 });
+    while (partway.claimedBytes < 8 * 4096) await new Promise((resolve) => setImmediate(resolve));
+    runs.push(await scanFileOnce(fd, layout, { hasher: partway }));
+    for (const run of runs) {
+      assert.equal(run.sha256, expected);
+      assert.deepEqual(run.reasons.map((r) => r.code), ['weights.nan_inf']);
+      assert.equal(run.tensors[0]?.firstBadOffset, (run.tensors[0]?.start ?? 0) + 60_000);
+    }
+  } finally {
+    closeSync(fd);
+  }
 });
 
 test('scanFileOnce() reports an Inf found by the worker at its file offset', async () => {

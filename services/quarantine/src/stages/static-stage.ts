@@ -59,7 +59,7 @@ export const staticStage: Stage<WorkerFileContext> = {
       reported = bytes;
       context.progress('static', bytes);
     };
-    const pass = await scanFileOnce(context.fd, layout, { onProgress });
+    const pass = await scanFileOnce(context.fd, layout, { onProgress, hasher: context.hasher });
     context.sha256 = pass.sha256;
     reasons.push(...pass.reasons, ...weightPolicy(pass.tensors, context.job.weights));
     evidence['tensors'] = pass.tensors.length;

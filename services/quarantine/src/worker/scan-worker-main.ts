@@ -14,23 +14,22 @@
  *   any `console.log` rerouting) can never corrupt the protocol. A worker that finds
  *   fd 0 or fd 1 is the connection refuses to run.
  */
-import { createHash } from 'node:crypto';
 import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Reason } from '../pipeline/reason.js';
 import { notRun, runStage, type Stage } from '../pipeline/stage.js';
 import { openReadable, type ReadableFile } from '../files/open-readable.js';
-import { formatStage } from '../stages/format-stage.js';
-import { readRange, type WorkerFileContext } from './worker-context.js';
-import { openJobFile } from './open-job-file.js';
-import { workerJobSchema, type StageReport, type WorkerProgress, type WorkerResult } from './worker-protocol.js';
+import { FileHasher } from '../scan/file-hasher.js';
+import type { WorkerFileContext } from './worker-context.js';
+import type { StageReport, WorkerProgress, WorkerResult } from './worker-protocol.js';
 
 const FILE_FD = 3;
 /** sd_listen_fds' first descriptor: the connection in a `keep-scan@` unit. */
 const CONNECTION_FD = 3;
 const MAX_JOB_BYTES = 2 * 1024 * 1024;
-const HASH_CHUNK = 16 * 1024 * 1024;
+/** How often a hash-only pass (a refused file) reports progress. */
+const PROGRESS_MS = 250;
 
 interface Channel {
   input: Readable;
@@ -44,25 +43,32 @@ async function main(): Promise<void> {
   console.log = console.error;
   console.info = console.error;
   const jobsDir = argValue('--jobs-dir');
-  const channel = process.argv.includes('--connection') ? connectionChannel() : stdioChannel();
+  const connected = process.argv.includes('--connection');
+  // As a child the file is fd 3 from the first instant: its hash, the one cost that
+  // cannot shrink, starts before the modules below load and the header is parsed.
+  const early = connected ? null : startHasher(await openReadable(FILE_FD));
+  const channel = connected ? connectionChannel() : stdioChannel();
+  const [{ workerJobSchema }, { formatStage }, { openJobFile }] = await Promise.all([
+    import('./worker-protocol.js'), import('../stages/format-stage.js'), import('./open-job-file.js'),
+  ]);
   const job = workerJobSchema.parse(JSON.parse(await readJobLine(channel.input)));
   // The service keeps its side open while it waits: its end means nobody will read the answer.
   channel.input.on('end', () => process.exit(70));
   channel.input.resume();
   const emit = (message: WorkerProgress): void => channel.write(`${JSON.stringify(message)}\n`);
-  let file: ReadableFile;
-  if (jobsDir !== undefined) {
-    if (job.file === undefined) throw new Error('the job names no file');
-    file = await openJobFile(job.file.path, job.file.size, jobsDir);
-  } else if (process.argv.includes('--connection')) {
+  let opened: { file: ReadableFile; size: number; hasher: FileHasher };
+  if (early !== null) {
+    opened = early;
+  } else if (jobsDir === undefined) {
     throw new Error('--connection needs --jobs-dir: fd 3 is the connection, not the file');
   } else {
-    file = await openReadable(FILE_FD);
+    if (job.file === undefined) throw new Error('the job names no file');
+    opened = startHasher(await openJobFile(job.file.path, job.file.size, jobsDir));
   }
+  const { file, size, hasher } = opened;
   const fd = file.fd;
-  const size = (await file.stat()).size;
   const context: WorkerFileContext = {
-    file, fd, size, job, format: 'unknown', structure: null, sha256: null, chatTemplate: null,
+    file, fd, size, hasher, job, format: 'unknown', structure: null, sha256: null, chatTemplate: null,
     progress: (stage, bytes) => emit({ t: 'progress', stage, bytes, total: size } satisfies WorkerProgress),
   };
   const reasons: Reason[] = [];
@@ -84,7 +90,10 @@ async function main(): Promise<void> {
     else stages.push(notRun('behaviour', 'an earlier stage refused the file'));
   } else {
     stages.push(...(['static', 'yara', 'behaviour'] as const).map((name) => notRun(name, 'the format stage refused the file')));
-    context.sha256 = await hashWholeFile(context);
+    // A refused file is still hashed: blocked-hash lists and the audit record need it.
+    const ticker = setInterval(() => context.progress('static', hasher.claimedBytes), PROGRESS_MS);
+    context.sha256 = await hasher.digest().finally(() => clearInterval(ticker));
+    await hasher.terminate();
   }
   // The worker's own peak memory, next to the limit it runs under: what sizing `workerMemoryMiB` needs.
   // Its uid too: in the appliance a keep-scan@ DynamicUser, never keep-quarantine's (the boot test checks).
@@ -139,16 +148,10 @@ function argValue(name: string): string | undefined {
   return arg?.slice(name.length + 1);
 }
 
-/** A refused file is still hashed: blocked-hash lists and the audit record need it. */
-async function hashWholeFile(context: WorkerFileContext): Promise<string> {
-  const hash = createHash('sha256');
-  for (let offset = 0; offset < context.size; offset += HASH_CHUNK) {
-    const chunk = await readRange(context.file, offset, Math.min(HASH_CHUNK, context.size - offset));
-    if (chunk.length === 0) break;
-    hash.update(chunk);
-    context.progress('static', offset + chunk.length);
-  }
-  return hash.digest('hex');
+/** The file's size, and its hash under way from this moment. */
+function startHasher(file: ReadableFile): { file: ReadableFile; size: number; hasher: FileHasher } {
+  const { size } = fstatSync(file.fd);
+  return { file, size, hasher: FileHasher.start(file.fd, size) };
 }
 
 function readJobLine(input: Readable): Promise<string> {

@@ -2,6 +2,7 @@ import type { GgufHeader } from '../formats/parse-gguf.js';
 import type { SafetensorsParse } from '../formats/parse-safetensors.js';
 import type { SniffedFormatName } from '../checks/format/sniff-format.js';
 import type { ReadableFile } from '../files/open-readable.js';
+import type { FileHasher } from '../scan/file-hasher.js';
 import type { StageName } from '../pipeline/reason.js';
 import type { WorkerJob } from './worker-protocol.js';
 import type { StaticRendering } from '../checks/behaviour/compare-template-renderings.js';
@@ -16,6 +17,8 @@ export interface WorkerFileContext {
   /** The fd the file came in on, for scanners that run on threads. */
   fd: number;
   size: number;
+  /** The file's SHA-256, under way since the worker started; the static stage's one pass feeds it. */
+  hasher: FileHasher;
   job: WorkerJob;
   /** Set by the format stage. */
   format: SniffedFormatName;

@@ -90,3 +90,23 @@ test('BlockChecker() passes finite scales and measures the entropy of their byte
   // One scale pattern, two distinct bytes in equal number: exactly 1 bit per byte.
   assert.equal(f.entropy, 1);
 });
+
+test('BlockChecker() finds the same in blocks at an even address (16-bit loads) and at an odd one (byte loads)', () => {
+  for (const [type, offsets] of [['Q4_K', [0, 2]], ['Q6_K', [208]], ['Q2_K', [80, 82]]] as const) {
+    const size = ggmlTypeByName(type).bytesPerBlock;
+    const bytes = blocks(type, 50, [...offsets], 0x2e66);
+    bytes.set([0x00, 0x7c], 7 * size + offsets[0]); // +Inf
+    bytes.set([0x01, 0xfc], 30 * size + (offsets[1] ?? offsets[0])); // NaN
+    const findings = [0, 1].map((shift) => {
+      const kind = ggmlKind(ggmlTypeByName(type));
+      assert.ok('blockBytes' in kind);
+      const checker = new BlockChecker({ name: 'w', start: BASE, end: BASE + bytes.length }, kind);
+      const holder = new Uint8Array(bytes.length + shift);
+      holder.set(bytes, shift);
+      checker.push(holder.subarray(shift), BASE);
+      return checker.finish();
+    });
+    assert.deepEqual(findings[0], findings[1], type);
+    assert.deepEqual([findings[0]?.nan, findings[0]?.inf, findings[0]?.firstBadOffset], [1, 1, BASE + 7 * size + offsets[0]], type);
+  }
+});

@@ -31,7 +31,17 @@ export class PairHistogram {
     if ((at & 3) === 0 && pairs >= 2) {
       // Typed-array views need aligned offsets; chunk buffers are aligned, so this is the usual path.
       const words = new Uint32Array(bytes.buffer, at, pairs >> 1);
-      for (let w = 0; w < words.length; w++) {
+      // Four words a turn: the loop's own overhead was as large as the increments.
+      const quads = words.length & ~3;
+      let w = 0;
+      for (; w < quads; w += 4) {
+        const a = words[w]!, b = words[w + 1]!, c = words[w + 2]!, d = words[w + 3]!;
+        h[a & 0xffff]!++; h[a >>> 16]!++;
+        h[b & 0xffff]!++; h[b >>> 16]!++;
+        h[c & 0xffff]!++; h[c >>> 16]!++;
+        h[d & 0xffff]!++; h[d >>> 16]!++;
+      }
+      for (; w < words.length; w++) {
         const word = words[w]!;
         h[word & 0xffff]!++;
         h[word >>> 16]!++;
