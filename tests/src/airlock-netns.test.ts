@@ -20,6 +20,7 @@ before(async () => {
         { host: 'models.world.example', pathPrefixes: ['/models'], methods: ['GET'], connect: true },
         { host: 'rebind.world.example', pathPrefixes: ['/models'] },
         { host: 'private.world.example', pathPrefixes: ['/models'] },
+        { host: 'cached.world.example', pathPrefixes: ['/models'] },
       ],
       limits: { maxResponseBytes: 1024 * 1024, requestsPerMinute: 60, burst: 40 },
     },
@@ -28,7 +29,9 @@ before(async () => {
       'rebind.world.example': [[WORLD_IP], ['127.0.0.1']],
       'private.world.example': [['10.0.0.1']],
       'evil.world.example': [[WORLD_IP]],
+      'cached.world.example': [[WORLD_IP], ['127.0.0.1']],
     },
+    dnsTtl: { 'cached.world.example': 300 },
   });
 });
 
@@ -79,7 +82,7 @@ test('bad input is a problem with a stable code, never a crash', { skip }, async
   assert.equal((await fetchVia(`${MODELS}/models/text`)).status, 200, 'the service is still up');
 });
 
-test('DNS is asked once per request, and a rebinding answer on the next request is refused', { skip }, async () => {
+test('an answer with TTL 0 is asked for again on every request, so a rebinding answer on the next one is refused', { skip }, async () => {
   const before = world.dnsLog().filter((q) => q.dns === 'rebind.world.example' && q.type === 1).length;
   const first = await fetchVia('https://rebind.world.example/models/text');
   assert.equal((first.body as { status: number }).status, 200, JSON.stringify(first.body));
@@ -87,6 +90,16 @@ test('DNS is asked once per request, and a rebinding answer on the next request 
   assert.equal(second.status, 403);
   assert.equal(codeOf(second), 'egress.ip_loopback');
   assert.equal(world.dnsLog().filter((q) => q.dns === 'rebind.world.example' && q.type === 1).length - before, 2, 'one A query per request');
+});
+
+test('an answer with a TTL is reused for that long: one query for several requests, and the name\'s next answer is never seen', { skip }, async () => {
+  const queries = (): number => world.dnsLog().filter((q) => q.dns === 'cached.world.example' && q.type === 1).length;
+  for (let i = 0; i < 3; i++) {
+    const answer = await fetchVia('https://cached.world.example/models/text');
+    assert.equal((answer.body as { status: number; address: string }).status, 200, JSON.stringify(answer.body));
+    assert.equal((answer.body as { address: string }).address, WORLD_IP);
+  }
+  assert.equal(queries(), 1, 'asked once, then reused');
 });
 
 test('redirects are decided again: to a denied host, to a private name and to a private literal are refused', { skip }, async () => {

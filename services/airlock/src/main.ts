@@ -8,7 +8,7 @@ import { airlockConfigSchema } from './config.js';
 import { connectHandler } from './connect/connect-handler.js';
 import type { EgressDeps } from './fetch/egress.js';
 import { RateLimiter } from './fetch/rate-limiter.js';
-import { resolveHost } from './fetch/resolve-host.js';
+import { clearDnsCache, resolveHost } from './fetch/resolve-host.js';
 import { loadPolicyBundle, type PolicyBundle } from './policy/policy-bundle.js';
 import { PullStore } from './pulls/pull-store.js';
 import { Pulls } from './pulls/pulls.js';
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
   const egress: EgressDeps = {
     audit,
     policy: () => bundle,
-    resolve: (host, policy) => resolveHost(host, policy.dnsServers, policy.limits.dnsTimeoutMs),
+    resolve: (host, policy) => resolveHost(host, {
+      servers: policy.dnsServers, timeoutMs: policy.limits.dnsTimeoutMs, cacheMaxTtlSeconds: policy.limits.dnsCacheMaxTtlSeconds, now: systemClock,
+    }),
   };
   const pulls = new Pulls({
     store: pullStore, egress, audit, clock: systemClock, log, retries: config.pullRetries, isOpen: () => state.isOpen(),
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => {
     try {
       bundle = loadPolicyBundle(config.policyFile);
+      clearDnsCache(); // a new policy may name other servers or shorter limits: nothing from the old one carries over
       log.info('Policy reloaded', { sha256: bundle.sha256 });
       void audit.append({ actor: SELF, action: 'airlock.policy_reload', decision: 'info', reason: 'ok', details: { sha256: bundle.sha256 } });
     } catch (error) {

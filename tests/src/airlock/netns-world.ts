@@ -23,6 +23,8 @@ export interface WorldOptions {
   /** The airlock's policy, minus dnsServers and trustedCaFiles (added here). */
   policy: Record<string, unknown>;
   dns: Record<string, string[][]>;
+  /** name → TTL in seconds of its answers (0, never cached, when not named). */
+  dnsTtl?: Record<string, number>;
   /** Extra keys for airlock.yaml. */
   config?: Record<string, unknown>;
   /** Also run keep-quarantine (outside the namespaces, on a unix socket) to take pulls. */
@@ -116,7 +118,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
       run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     }
     const certs = makeCertificates(dir);
-    const worldConfig: WorldConfig = { address: WORLD_IP, httpsPort: 443, dnsPort: 53, key: certs.key, cert: certs.cert, dns: options.dns };
+    const worldConfig: WorldConfig = { address: WORLD_IP, httpsPort: 443, dnsPort: 53, key: certs.key, cert: certs.cert, dns: options.dns, ...(options.dnsTtl ? { dnsTtl: options.dnsTtl } : {}) };
     const world = spawn('ip', ['netns', 'exec', worldNs, process.execPath, WORLD_SERVER, JSON.stringify(worldConfig)], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(world);
     let worldOut = '';

@@ -17,6 +17,8 @@ export interface WorldConfig {
   cert: string;
   /** name → answers; a list with several entries is served round-robin, one per query (rebinding). */
   dns: Record<string, string[][]>;
+  /** name → TTL in seconds of its A records; 0 (never cached) when not named. */
+  dnsTtl?: Record<string, number>;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorldConfig;
@@ -89,7 +91,7 @@ if (process.argv[2] !== undefined) {
   const counters = new Map<string, number>();
   const dns = createSocket('udp4');
   dns.on('message', (query, peer) => {
-    const answer = answerDns(query, config.dns, counters);
+    const answer = answerDns(query, config.dns, config.dnsTtl ?? {}, counters);
     if (answer) dns.send(answer.packet, peer.port, peer.address);
     if (answer) process.stdout.write(`${JSON.stringify({ dns: answer.name, type: answer.type, answers: answer.answers })}\n`);
   });
@@ -101,7 +103,7 @@ if (process.argv[2] !== undefined) {
 }
 
 /** A minimal authoritative answer: A records from the script, empty NOERROR for AAAA, NXDOMAIN otherwise. */
-function answerDns(query: Buffer, script: Record<string, string[][]>, counters: Map<string, number>): { packet: Buffer; name: string; type: number; answers: string[] } | null {
+function answerDns(query: Buffer, script: Record<string, string[][]>, ttls: Record<string, number>, counters: Map<string, number>): { packet: Buffer; name: string; type: number; answers: string[] } | null {
   if (query.length < 17) return null;
   const labels: string[] = [];
   let offset = 12;
@@ -131,7 +133,7 @@ function answerDns(query: Buffer, script: Record<string, string[][]>, counters: 
     record.writeUInt16BE(0xc00c, 0);
     record.writeUInt16BE(1, 2);
     record.writeUInt16BE(1, 4);
-    record.writeUInt32BE(0, 6);
+    record.writeUInt32BE(ttls[name] ?? 0, 6);
     record.writeUInt16BE(4, 10);
     ip.split('.').forEach((part, i) => record.writeUInt8(Number(part), 12 + i));
     return record;

@@ -50,6 +50,8 @@ export async function airlockBench({ small, log }: BenchOptions): Promise<Record
       limits: { requestsPerMinute: 100_000, burst: 10_000 },
     },
     dns: { [HOST]: [[WORLD_IP]] },
+    // A model host's answers live minutes (300 s is common); the airlock keeps them that long.
+    dnsTtl: { [HOST]: 300 },
   });
   let squid: ReturnType<typeof spawn> | undefined;
   try {

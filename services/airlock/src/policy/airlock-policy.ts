@@ -60,12 +60,14 @@ export const airlockPolicySchema = z.strictObject({
     connectTimeoutMs: z.number().int().min(100).max(60_000).default(10_000).describe('Connect plus TLS handshake'),
     responseTimeoutMs: z.number().int().min(100).max(600_000).default(30_000).describe('Idle time allowed while waiting for the upstream'),
     dnsTimeoutMs: z.number().int().min(100).max(30_000).default(3000).describe('One DNS query'),
+    dnsCacheMaxTtlSeconds: z.number().int().min(0).max(3600).default(300)
+      .describe('An answer is reused for its own TTL, at most this long (0: ask every time); a TTL of 0, as rebinding uses, is never cached'),
     tunnelIdleMs: z.number().int().min(1000).max(3_600_000).default(300_000).describe('A CONNECT tunnel with no traffic either way for this long is closed'),
     requestsPerMinute: z.number().int().min(1).max(100_000).default(60).describe('Per caller, as a token bucket'),
     burst: z.number().int().min(1).max(10_000).default(20).describe('Requests a caller may send at once before the rate applies'),
   }).default({
     maxUrlBytes: 8192, maxQueryBytes: 4096, maxRequestBytes: MiB, maxResponseBytes: 8 * MiB, maxPullBytes: 256 * GiB, maxRedirects: 5,
-    connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, dnsTimeoutMs: 3000, tunnelIdleMs: 300_000, requestsPerMinute: 60, burst: 20,
+    connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, dnsTimeoutMs: 3000, dnsCacheMaxTtlSeconds: 300, tunnelIdleMs: 300_000, requestsPerMinute: 60, burst: 20,
   }),
 });
 
