@@ -108,20 +108,23 @@ async function main(): Promise<void> {
   const airlock = { socketPath: plan.socket };
   const squid = { host: '127.0.0.1', port: plan.squidPort };
   const bearer = `Bearer ${plan.token}`;
+  // Every side is measured warm, as an appliance that has run a while is: half a run of
+  // the same load first (JIT, pooled connections, the store's log past its first checkpoint).
+  const warmMs = Math.max(200, Math.round(plan.durationMs / 2));
   for (const connections of [1, 32]) {
     const direct = new HttpsAgent({ keepAlive: true, maxSockets: connections });
-    await closedLoop(connections, 200, () => getVia(plan, direct, true)); // warm-up
+    await closedLoop(connections, warmMs, () => getVia(plan, direct, true));
     results[`direct_c${connections}`] = summary(await closedLoop(connections, plan.durationMs, () => getVia(plan, direct, true)));
     direct.destroy();
     for (const [name, proxy, auth] of [['airlock', airlock, bearer], ['squid', squid, null]] as const) {
       const agents = Array.from({ length: connections }, () => tunnelAgent(plan, proxy, auth));
-      await closedLoop(connections, 200, (c) => getVia(plan, agents[c] as HttpsAgent, false));
+      await closedLoop(connections, warmMs, (c) => getVia(plan, agents[c] as HttpsAgent, false));
       results[`${name}_connect_c${connections}`] = summary(await closedLoop(connections, plan.durationMs, (c) => getVia(plan, agents[c] as HttpsAgent, false)));
       for (const agent of agents) agent.destroy();
     }
   }
   const fetchAgent = new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  await closedLoop(1, 300, () => fetchOnce(plan, fetchAgent));
+  await closedLoop(1, warmMs, () => fetchOnce(plan, fetchAgent));
   results['airlock_fetch_c1'] = summary(await closedLoop(1, plan.durationMs, () => fetchOnce(plan, fetchAgent)));
   fetchAgent.destroy();
   process.stdout.write(`${JSON.stringify(results)}\n`);
