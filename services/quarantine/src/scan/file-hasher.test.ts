@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { isKeepError } from '@keep/core';
 import { FileHasher } from './file-hasher.js';
-import { readFully } from './read-fully.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keep-file-hasher-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,12 +40,36 @@ test('FileHasher hashes every chunk handed over through the ring, round the ring
     try {
       assert.equal(hasher.takeOver(50), 0, 'a hasher that read nothing is taken over at its next chunk, 0');
       for (let chunk = 0; chunk < hasher.chunks; chunk++) {
-        const slot = await hasher.claim();
-        const length = Math.min(4096, bytes.length - chunk * 4096);
-        readFully(fd, slot, length, chunk * 4096);
-        hasher.publish(length);
+        const got = await hasher.nextChunk();
+        assert.ok(Buffer.from(got).equals(bytes.subarray(chunk * 4096, (chunk + 1) * 4096)), `chunk ${chunk}`);
+        hasher.release();
       }
       assert.equal(await hasher.digest(), sha256(bytes));
+      const { hasher: byHasher, checks } = hasher.reads;
+      assert.equal(byHasher + checks, hasher.chunks, 'each chunk read once');
+    } finally {
+      await hasher.terminate();
+    }
+  });
+});
+
+test('FileHasher reads for itself while the checks are slow, and each chunk is still read once', async () => {
+  const bytes = randomBytes(64 * 4096);
+  await withFile('slow-checks.bin', bytes, async (fd) => {
+    const hasher = FileHasher.start(fd, bytes.length, { chunkBytes: 4096, slots: 8, readAhead: false });
+    try {
+      hasher.takeOver(0);
+      for (let chunk = 0; chunk < hasher.chunks; chunk++) {
+        const got = await hasher.nextChunk();
+        assert.ok(Buffer.from(got).equals(bytes.subarray(chunk * 4096, (chunk + 1) * 4096)), `chunk ${chunk}`);
+        // Checks far slower than hashing: the hasher gets to the next chunks first.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        hasher.release();
+      }
+      assert.equal(await hasher.digest(), sha256(bytes));
+      const { hasher: byHasher, checks } = hasher.reads;
+      assert.equal(byHasher + checks, hasher.chunks, 'each chunk read once');
+      assert.ok(byHasher > hasher.chunks / 2, `the hasher read ${byHasher} of ${hasher.chunks} chunks`);
     } finally {
       await hasher.terminate();
     }
@@ -65,9 +88,9 @@ test('FileHasher taken over part of the way hashes each chunk exactly once', asy
       while (from === null && hasher.claimedBytes < bytes.length) from = hasher.takeOver(hasher.claimedBytes / 4096);
       assert.ok(from !== null && from >= 20 && from < hasher.chunks, `taken over at chunk ${from}`);
       for (let chunk = from; chunk < hasher.chunks; chunk++) {
-        const slot = await hasher.claim();
-        readFully(fd, slot, 4096, chunk * 4096);
-        hasher.publish(4096);
+        const got = await hasher.nextChunk();
+        assert.equal(got[0], bytes[chunk * 4096], `chunk ${chunk}`);
+        hasher.release();
       }
       assert.equal(await hasher.digest(), sha256(bytes));
     } finally {

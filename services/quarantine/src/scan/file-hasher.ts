@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { KeepError } from '@keep/core/errors';
-import { CONTROL_INTS, HASHED, HASHER_WAITS, NEXT, READ, READER_WAITS, handedOff, type HashWorkerData, type HashWorkerMessage } from './hash-protocol.js';
+import { CHECKS, CONTROL_INTS, HASHER, NEXT, READS, handOverChunk, handedOff, type HashWorkerData, type HashWorkerMessage } from './hash-protocol.js';
+import { RingSide } from './ring-side.js';
 
 export interface FileHasherOptions {
   /** Bytes per chunk; the reader that takes over must read on the same grid. */
   chunkBytes?: number;
-  /** Chunks in flight between reader and hasher once the reader took over. */
+  /** Ring slots shared once the checks took over. */
   slots?: number;
   /** false: the hasher reads nothing itself and waits for `takeOver()` (tests of the ring alone). */
   readAhead?: boolean;
@@ -20,10 +21,10 @@ const WAIT_MS = 50;
 
 /**
  * SHA-256 of one file on a thread of its own, started as early as the file is known.
- * The thread reads and hashes by itself until `takeOver()`; from there the caller
- * reads each chunk once into a slot (`claim()`, `publish()`) and the thread hashes
- * it from the shared ring. The counters are shared integers with `Atomics.wait` and
- * `notify`, so a chunk costs two atomic stores, not two messages.
+ * The thread reads and hashes alone until `takeOver()`; from there the caller and the
+ * thread go through the same chunks of a shared ring (`nextChunk()`, `release()`), each
+ * chunk read once by whichever gets to it first (`RingSide`). The counters are shared
+ * integers with `Atomics.wait` and `notify`: no message per chunk.
  *
  * @example
  * const hasher = FileHasher.start(fd, size);
@@ -33,12 +34,13 @@ const WAIT_MS = 50;
 export class FileHasher {
   readonly chunkBytes: number;
   readonly chunks: number;
+  readonly #fd: number;
+  readonly #size: number;
   readonly #counters: Int32Array;
-  readonly #lengths: Int32Array;
   readonly #views: Uint8Array[];
   readonly #worker: Worker;
   readonly #digest: Promise<string>;
-  #published = 0;
+  #ring: RingSide | null = null;
   #failed: KeepError | null = null;
 
   private constructor(fd: number, size: number, options: FileHasherOptions) {
@@ -48,27 +50,33 @@ export class FileHasher {
     const slotBytes = Math.min(chunkBytes, Math.max(size, 1));
     this.chunkBytes = chunkBytes;
     this.chunks = Math.ceil(size / chunkBytes);
+    this.#fd = fd;
+    this.#size = size;
     const data: HashWorkerData = {
       fd, size, chunkBytes, slotBytes, slots, ring: new SharedArrayBuffer(slotBytes * slots),
-      control: new SharedArrayBuffer(4 * CONTROL_INTS), lengths: new SharedArrayBuffer(4 * slots), readAhead: options.readAhead ?? true,
+      control: new SharedArrayBuffer(4 * CONTROL_INTS), readAhead: options.readAhead ?? true,
     };
     this.#counters = new Int32Array(data.control);
-    this.#lengths = new Int32Array(data.lengths);
     this.#views = Array.from({ length: slots }, (_, slot) => new Uint8Array(data.ring, slot * slotBytes, slotBytes));
     this.#worker = new Worker(new URL('./hash-worker.js', import.meta.url), { workerData: data });
     this.#digest = new Promise<string>((resolve, reject) => {
+      let settled = false;
       const fail = (error: KeepError): void => {
-        this.#failed ??= error;
-        reject(this.#failed);
+        if (settled) return;
+        settled = true;
+        this.#failed = error;
+        reject(error);
       };
       this.#worker.on('message', (message: HashWorkerMessage) => {
-        if ('sha256' in message) resolve(message.sha256);
-        else fail(new KeepError('scan.file_changed', `Cannot scan file: ${message.changed}`, { status: 409 }));
+        if ('sha256' in message) {
+          settled = true;
+          resolve(message.sha256);
+        } else fail(new KeepError('scan.file_changed', `Cannot scan file: ${message.changed}`, { status: 409 }));
       });
       this.#worker.on('error', (error) => fail(hashError(`Hashing failed: ${error.message}`, error)));
       this.#worker.on('exit', (code) => fail(hashError(`Hashing stopped early with exit code ${code}`)));
     });
-    // Seen through claim() or digest(); never an unhandled rejection in between.
+    // Seen through nextChunk() or digest(); never an unhandled rejection in between.
     this.#digest.catch(() => {});
   }
 
@@ -78,64 +86,57 @@ export class FileHasher {
   }
 
   /**
-   * Takes over the reading at chunk `chunk` or, if the hasher has not got that far,
-   * at the chunk it would read next: that chunk is returned, and from it on the caller
-   * must `claim()` and `publish()` every chunk in order. Null while the hasher is
-   * already past `chunk` (read it for yourself and ask again at the next one), and
-   * after it has read the whole file.
+   * Takes over at chunk `chunk` or, if the hasher has not got that far, at the chunk it
+   * would read next: that chunk is returned, and from it on the caller takes every
+   * chunk in order with `nextChunk()` and `release()`. Null while the hasher is already
+   * past `chunk` (read that one for yourself and ask again at the next), and after it
+   * has read the whole file.
    */
   takeOver(chunk: number): number | null {
+    if (this.#ring !== null) throw new TypeError('takeOver() after the checks took over');
     for (;;) {
       const next = Atomics.load(this.#counters, NEXT);
-      if (next < 0) throw new TypeError('takeOver() after the reader took over');
       if (next > chunk || next >= this.chunks) return null;
       if (Atomics.compareExchange(this.#counters, NEXT, next, handedOff(next)) === next) {
         Atomics.notify(this.#counters, NEXT); // a hasher told not to read ahead waits for this
+        this.#ring = new RingSide({ fd: this.#fd, size: this.#size, chunkBytes: this.chunkBytes, base: next, views: this.#views, control: this.#counters }, CHECKS);
         return next;
       }
     }
   }
 
-  /** Bytes the hasher has read or been given so far: progress while nothing else reads. */
+  /** Bytes the hasher has read alone or the ring has passed: progress while nothing else reads. */
   get claimedBytes(): number {
     const next = Atomics.load(this.#counters, NEXT);
-    return next < 0 ? (-next - 1 + this.#published) * this.chunkBytes : Math.min(next, this.chunks) * this.chunkBytes;
+    return next < 0 ? (handOverChunk(next) + (this.#ring?.position ?? 0)) * this.chunkBytes : Math.min(next, this.chunks) * this.chunkBytes;
+  }
+
+  /** Chunks each side read itself since the take-over: how the reading was shared. */
+  get reads(): { hasher: number; checks: number } {
+    return { hasher: Atomics.load(this.#counters, READS[HASHER]), checks: Atomics.load(this.#counters, READS[CHECKS]) };
   }
 
   /**
-   * The slot for the next chunk, once the hasher has finished with it. A full ring
-   * is waited on until half of it is free, so the two threads trade wake-ups per
-   * half ring, not per chunk.
+   * The next chunk after the take-over, read by whichever side got to it first. The
+   * bytes stay valid until `release()`. A wait for the hasher gives the event loop a
+   * turn now and then, so a dead hasher is noticed.
    */
-  async claim(): Promise<Uint8Array> {
-    const counters = this.#counters;
-    const slots = this.#views.length;
-    if (this.#published - Atomics.load(counters, HASHED) >= slots) {
-      const enough = this.#published - (slots >> 1);
-      for (;;) {
-        if (this.#failed !== null) throw this.#failed;
-        // The count we wait for, then look again: the hasher sees it or we see its count (both seq-cst).
-        Atomics.store(counters, READER_WAITS, enough);
-        const hashed = Atomics.load(counters, HASHED);
-        if (hashed >= enough) break;
-        if (Atomics.wait(counters, HASHED, hashed, WAIT_MS) === 'timed-out') {
-          Atomics.store(counters, READER_WAITS, 0);
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-      Atomics.store(counters, READER_WAITS, 0);
+  async nextChunk(): Promise<Uint8Array> {
+    const ring = this.#ring;
+    if (ring === null) throw new TypeError('nextChunk() before takeOver()');
+    for (;;) {
+      if (this.#failed !== null) throw this.#failed;
+      const got = ring.acquire();
+      if ('bytes' in got) return got.bytes;
+      if ('changed' in got) throw new KeepError('scan.file_changed', `Cannot scan file: ${got.changed}`, { status: 409 });
+      if (ring.sleep(WAIT_MS) === 'timed-out') await new Promise((resolve) => setImmediate(resolve));
     }
-    if (this.#failed !== null) throw this.#failed;
-    return this.#views[this.#published % slots]!;
   }
 
-  /** Hands the claimed slot, holding `length` bytes, to the hasher. */
-  publish(length: number): void {
-    this.#lengths[this.#published % this.#views.length] = length;
-    this.#published += 1;
-    Atomics.store(this.#counters, READ, this.#published);
-    const wanted = Atomics.load(this.#counters, HASHER_WAITS);
-    if (wanted !== 0 && this.#published >= wanted) Atomics.notify(this.#counters, READ);
+  /** Done with the chunk `nextChunk()` gave: its slot may be read into again. */
+  release(): void {
+    if (this.#ring === null) throw new TypeError('release() before takeOver()');
+    this.#ring.release();
   }
 
   /** The SHA-256 of the whole file, once its last chunk is hashed. */

@@ -1,26 +1,37 @@
 /**
- * What the reading thread and the hash thread share (`file-hasher.ts`, `hash-worker.ts`).
+ * What the checking thread and the hash thread share (`file-hasher.ts`, `hash-worker.ts`).
  * Kept free of imports so the hash thread boots on nothing but Node's own modules.
  *
- * The file is cut into chunks of `chunkBytes` from offset 0. Until the reading thread
- * takes over, the hash thread reads chunks itself, claiming each by advancing `NEXT`
- * with a compare-and-swap; the reading thread takes over at chunk m by swapping `NEXT`
- * from m to `handedOff(m)`. Either the hasher claimed chunk m first (it reads it) or
- * the swap won (the reader will publish it): never both, never neither.
+ * The file is cut into chunks of `chunkBytes` from offset 0. Until the checks take
+ * over, the hash thread reads chunks alone, claiming each by advancing `NEXT` with a
+ * compare-and-swap; the checks take over at chunk m by swapping `NEXT` from m to
+ * `handedOff(m)`. Either the hasher claimed chunk m first (it reads it) or the swap won:
+ * never both, never neither. From chunk m on both sides share a ring of slots (see
+ * `ring-side.ts`), counted from 0 at m.
  */
 
-/** Index of: the next chunk the hasher reads itself, or `handedOff(m)` once the reader took over at m. */
+/** The next chunk the hasher reads alone, or `handedOff(m)` once the checks took over at m. */
 export const NEXT = 0;
-/** Chunks published into the ring since the hand-over. */
-export const READ = 1;
-/** Ring chunks hashed since the hand-over. */
-export const HASHED = 2;
-/** The count of the other side's chunks each side sleeps until (0: awake): a wake-up per half ring, not per chunk. */
-export const READER_WAITS = 3;
-export const HASHER_WAITS = 4;
-export const CONTROL_INTS = 5;
+/** Ring chunks claimed for reading, by either side. */
+export const CLAIM = 1;
+/** Ring chunks read into their slots; they are read in order, one claim at a time. */
+export const READY = 2;
+/** The two sides of the ring: the hasher and the checks. */
+export const HASHER = 0;
+export const CHECKS = 1;
+/** Per side: ring chunks it is done with (hashed, checked). */
+export const DONE = [3, 4] as const;
+/** Per side: chunks it read itself, for the evidence. */
+export const READS = [5, 6] as const;
+/** Per side: 1 while it sleeps. */
+export const SLEEP = [7, 8] as const;
+/** Per side: the count of READY it sleeps until (0: none). */
+export const NEED_READY = [9, 10] as const;
+/** Per side: the count of the other side's DONE it sleeps until (0: none). */
+export const NEED_DONE = [11, 12] as const;
+export const CONTROL_INTS = 13;
 
-/** `NEXT` once the reader took over at chunk m: negative, so no chunk index can be mistaken for it. */
+/** `NEXT` once the checks took over at chunk m: negative, so no chunk index can be mistaken for it. */
 export function handedOff(chunk: number): number {
   return -chunk - 1;
 }
@@ -40,9 +51,7 @@ export interface HashWorkerData {
   readonly slots: number;
   /** The Int32 counters above. */
   readonly control: SharedArrayBuffer;
-  /** Int32 byte length of the chunk in each slot. */
-  readonly lengths: SharedArrayBuffer;
-  /** false: read nothing alone, wait for the reader to take over at chunk 0. */
+  /** false: read nothing alone, wait for the checks to take over at chunk 0. */
   readonly readAhead: boolean;
 }
 

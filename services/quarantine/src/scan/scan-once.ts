@@ -23,6 +23,8 @@ export interface ScanOnceOptions {
 export interface ScanOnceResult {
   readonly sha256: string;
   readonly bytes: number;
+  /** Chunks each side read once they shared the ring: how the reading was split. */
+  readonly reads: { hasher: number; checks: number };
   readonly tensors: TensorFinding[];
   readonly reasons: Reason[];
 }
@@ -32,12 +34,12 @@ const YIELD_BYTES = 64 * 1024 * 1024;
 
 /**
  * Checks every tensor of the file while its SHA-256 is computed on a second thread
- * (`FileHasher`). The main thread reads each chunk from the first tensor on and runs
- * the checks while it is still in cache. Where the hasher, started early, has read
- * ahead on its own, the checks read those chunks for themselves; at the first chunk
- * it has not reached they take over the reading and hand every chunk to it through
- * the shared ring, so from there each byte is read once for both. Memory is the ring
- * (8 MiB at the default chunk size) and one chunk, whatever the file size. The file
+ * (`FileHasher`), chunk by chunk from the first tensor on. Where the hasher, started
+ * early, has read ahead alone, the checks read those chunks for themselves; at the
+ * first chunk it has not reached they take over, and from there both go through a
+ * shared ring in which each chunk is read once, by whichever side gets to it first,
+ * and checked while it is still in cache. Memory is the ring (8 MiB at the default
+ * chunk size) and one chunk, whatever the file size. The file
  * must keep the size `layout` was made for: a file that shrinks or grows while read
  * throws `scan.file_changed`.
  *
@@ -69,12 +71,18 @@ export async function scanFileOnce(path: string | number, layout: TensorLayout, 
       }
       const offset = chunk * chunkBytes;
       const length = Math.min(chunkBytes, size - offset);
-      const into = shared ? await hasher.claim() : (own ??= new Uint8Array(Math.min(chunkBytes, size)));
+      let bytes: Uint8Array;
+      if (shared) {
+        bytes = await hasher.nextChunk();
+      } else {
+        own ??= new Uint8Array(Math.min(chunkBytes, size));
+        const got = readFully(handle.fd, own, length, offset);
+        if (got < length) changed(`it ended at ${offset + got} bytes while ${size} were expected`);
+        bytes = own.subarray(0, length);
+      }
       options.signal?.throwIfAborted();
-      const got = readFully(handle.fd, into, length, offset);
-      if (got < length) changed(`it ended at ${offset + got} bytes while ${size} were expected`);
-      if (shared) hasher.publish(length);
-      scanner.push(offset, into.subarray(0, length));
+      scanner.push(offset, bytes);
+      if (shared) hasher.release();
       options.onProgress?.(offset + length);
       sinceYield += length;
       if (sinceYield >= YIELD_BYTES) {
@@ -86,7 +94,7 @@ export async function scanFileOnce(path: string | number, layout: TensorLayout, 
     if (probe.bytesRead > 0) changed(`it grew past ${size} bytes while read`);
     await expectSize(handle, size, 'after reading');
     const { tensors, reasons } = scanner.finish();
-    return { sha256: await hasher.digest(), bytes: size, tensors, reasons };
+    return { sha256: await hasher.digest(), bytes: size, reads: hasher.reads, tensors, reasons };
   } finally {
     await hasher?.terminate();
     await handle.close();

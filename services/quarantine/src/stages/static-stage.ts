@@ -63,6 +63,8 @@ export const staticStage: Stage<WorkerFileContext> = {
     context.sha256 = pass.sha256;
     reasons.push(...pass.reasons, ...weightPolicy(pass.tensors, context.job.weights));
     evidence['tensors'] = pass.tensors.length;
+    // Chunks each thread read once they shared the ring: how the one pass split the reading.
+    evidence['reads'] = pass.reads;
     evidence['weights'] = pass.tensors.slice(0, MAX_TENSOR_EVIDENCE).map(tensorEvidence);
     return { reasons, evidence };
   },
