@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readFully } from './read-fully.js';
+import { readChunk } from './read-chunk.js';
 import { HASHER, NEXT, handOverChunk, type HashWorkerData, type HashWorkerMessage } from './hash-protocol.js';
 import { RingSide } from './ring-side.js';
 
@@ -34,10 +34,10 @@ function hashFile(): HashWorkerMessage {
       next = seen;
       continue;
     }
-    const length = Math.min(chunkBytes, size - next * chunkBytes);
-    const got = readFully(fd, own, length, next * chunkBytes);
-    if (got < length) return { changed: `it ended at ${next * chunkBytes + got} bytes while ${size} were expected` };
-    hash.update(own.subarray(0, length));
+    const bytes = own.subarray(0, Math.min(chunkBytes, size - next * chunkBytes));
+    const short = readChunk(fd, bytes, next * chunkBytes, size);
+    if (short !== null) return { changed: short };
+    hash.update(bytes);
     next += 1;
   }
   if (next < 0) {

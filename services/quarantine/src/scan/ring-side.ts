@@ -1,5 +1,5 @@
 import { CLAIM, DONE, NEED_DONE, NEED_READY, READS, READY, SLEEP } from './hash-protocol.js';
-import { readFully } from './read-fully.js';
+import { readChunk } from './read-chunk.js';
 
 /** A chunk of the ring, or what to sleep on until it may be. */
 export type Acquired = { bytes: Uint8Array } | { sleep: true } | { changed: string };
@@ -66,9 +66,8 @@ export class RingSide {
       }
       if (Atomics.compareExchange(control, CLAIM, j, j + 1) !== j) continue;
       const view = this.#view(j);
-      const offset = (this.#shape.base + j) * chunkBytes;
-      const got = readFully(this.#shape.fd, view, view.length, offset);
-      if (got < view.length) return { changed: `it ended at ${offset + got} bytes while ${this.#shape.size} were expected` };
+      const short = readChunk(this.#shape.fd, view, (this.#shape.base + j) * chunkBytes, this.#shape.size);
+      if (short !== null) return { changed: short };
       Atomics.add(control, READS[this.#side], 1);
       Atomics.store(control, READY, j + 1);
       this.#wakeOther();

@@ -5,7 +5,7 @@ import type { TensorLayout } from '../checks/tensor-values/tensor-layout.js';
 import { TensorScanner } from '../checks/tensor-values/tensor-scanner.js';
 import type { Reason } from '../pipeline/reason.js';
 import { FileHasher } from './file-hasher.js';
-import { readFully } from './read-fully.js';
+import { readChunk } from './read-chunk.js';
 
 export interface ScanOnceOptions {
   /**
@@ -76,9 +76,9 @@ export async function scanFileOnce(path: string | number, layout: TensorLayout, 
         bytes = await hasher.nextChunk();
       } else {
         own ??= new Uint8Array(Math.min(chunkBytes, size));
-        const got = readFully(handle.fd, own, length, offset);
-        if (got < length) changed(`it ended at ${offset + got} bytes while ${size} were expected`);
         bytes = own.subarray(0, length);
+        const short = readChunk(handle.fd, bytes, offset, size);
+        if (short !== null) changed(short);
       }
       options.signal?.throwIfAborted();
       scanner.push(offset, bytes);
