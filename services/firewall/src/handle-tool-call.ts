@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { KeepError, canonicalJson, isKeepError, messageOf, type AuditWriter, type Clock } from '@keep/core';
 import type { AlwaysAllowStore } from './approvals/always-allow-store.js';
 import type { ApprovalStore } from './approvals/approval-store.js';
@@ -121,8 +121,10 @@ async function execute(deps: ToolCallDeps, call: ToolCall, tool: CompiledTool, w
 /** A user's workspace is made on first use, private to the service (the vault's `workspaces/` must exist). */
 function ensureWorkspace(vaultDir: string, user: unknown): void {
   if (typeof user !== 'string' || !USER_PATTERN.test(user)) return;
+  const workspace = workspaceOf(vaultDir, user);
+  if (existsSync(workspace)) return; // the common case, without the cost of a thrown EEXIST
   try {
-    mkdirSync(workspaceOf(vaultDir, user), { mode: 0o700 });
+    mkdirSync(workspace, { mode: 0o700 });
   } catch {
     // exists already, or cannot be made: the facts say so and decide denies
   }

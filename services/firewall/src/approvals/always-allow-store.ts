@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Store } from '@keep/core';
 
 /** An explicit, listed, revocable rule that stands in for a grant; it never overrides a deny. */
@@ -17,9 +18,13 @@ interface Row { id: string; tool: string; user: string | null; args_sha256: stri
 
 export class AlwaysAllowStore {
   readonly #db: Store;
+  /** Asked on every tool call: prepared once. */
+  readonly #match: Statement<[string, string, string], { id: string }>;
 
   constructor(db: Store) {
     this.#db = db;
+    this.#match = db.prepare(`SELECT id FROM firewall_always_allow WHERE tool = ? AND (user IS NULL OR user = ?)
+      AND (args_sha256 IS NULL OR args_sha256 = ?) ORDER BY created_at, id LIMIT 1`);
   }
 
   add(rule: Omit<AlwaysAllowRule, 'id' | 'createdAt'>, now: number): AlwaysAllowRule {
@@ -41,8 +46,6 @@ export class AlwaysAllowStore {
 
   /** The id of a rule covering this call, or null. */
   match(tool: string, user: string, argsSha256: string): string | null {
-    const row = this.#db.prepare(`SELECT id FROM firewall_always_allow WHERE tool = ? AND (user IS NULL OR user = ?)
-      AND (args_sha256 IS NULL OR args_sha256 = ?) ORDER BY created_at, id LIMIT 1`).get(tool, user, argsSha256) as { id: string } | undefined;
-    return row?.id ?? null;
+    return this.#match.get(tool, user, argsSha256)?.id ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Store } from '@keep/core';
 import type { ApprovalFacts } from '../decide/decision-types.js';
 
@@ -43,9 +44,12 @@ export interface NewApproval {
 /** Server-side approvals: created pending, granted or denied once, spent once when single use. */
 export class ApprovalStore {
   readonly #db: Store;
+  /** Read on every call that cites an approval: prepared once. */
+  readonly #byId: Statement<[string], Row>;
 
   constructor(db: Store) {
     this.#db = db;
+    this.#byId = db.prepare('SELECT * FROM firewall_approvals WHERE id = ?');
   }
 
   create(approval: NewApproval, now: number): ApprovalView {
@@ -57,13 +61,13 @@ export class ApprovalStore {
   }
 
   get(id: string, now: number): ApprovalView | null {
-    const row = this.#db.prepare('SELECT * FROM firewall_approvals WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#byId.get(id);
     return row === undefined ? null : view(row, now);
   }
 
   /** What decide needs about the approval a call cites. */
   facts(id: string): ApprovalFacts | null {
-    const row = this.#db.prepare('SELECT * FROM firewall_approvals WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#byId.get(id);
     if (row === undefined) return null;
     return { id: row.id, tool: row.tool, argsSha256: row.args_sha256, session: row.session, caller: row.caller, status: row.status, decidedBy: row.decided_by, expiresAt: row.expires_at };
   }
